@@ -1,0 +1,1 @@
+"""Front ends: the command line, the terminal conversation, Slack and Discord."""

@@ -1,0 +1,76 @@
+"""The `coach` command line: parses arguments and hands off to one front end.
+
+Each subcommand lives in its own module and is imported only when chosen, so
+`coach plan` never pays for importing slack_bolt or discord.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# subcommand -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "chat": ("adapters.console", "the conversation in this terminal"),
+    "plan": ("adapters.cli_plan", "the plan for one situation, without a conversation"),
+    "lint": ("adapters.cli_lint", "check a draft you wrote"),
+    "slack": ("adapters.slack.cli", "run the Slack bot (Socket Mode, or HTTP with --http)"),
+    "discord": ("adapters.discord.cli", "run the Discord bot"),
+    "export": ("adapters.cli_data", "print everything stored about one user as JSON"),
+    "forget": ("adapters.cli_data", "delete everything stored about one user"),
+    "db": ("adapters.cli_data", "database maintenance (`coach db upgrade`)"),
+}
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description="Exit Coach: leave a job process well.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = _chosen_command(sys.argv[1:])
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        if chosen == name:
+            # Only the chosen subcommand's module is imported (keeps `coach plan` fast).
+            module = importlib.import_module(module_name)
+            module.add_arguments(sp, name)
+            sp.set_defaults(_module=module)
+    return parser
+
+
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `coach` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if argv is not None:
+        sys.argv = [sys.argv[0], *args_list]
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        from bot.config import load_dotenv_once
+
+        load_dotenv_once()
+        return int(args._module.run(args) or 0)
+    except UsageError as exc:
+        print(f"coach {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The platform-neutral core: roadmap, drafts, lint, conversation flow, store and service."""

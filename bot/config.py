@@ -1,0 +1,80 @@
+"""Configuration from the environment (and `.env`): one place that reads os.environ.
+
+It knows the variable names of SPEC §5, the default SQLite location, and how a
+missing secret is reported (one line naming the variable). It never logs values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_loaded = False
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message names the variable, never its value."""
+
+
+def load_dotenv_once() -> None:
+    """Read `.env` from the working directory into os.environ, without overriding what is set."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    env_file = Path.cwd() / ".env"
+    if env_file.is_file():
+        from dotenv import load_dotenv
+
+        load_dotenv(env_file, override=False)
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder: $XDG_DATA_HOME/exit-coach, else ~/.local/share/exit-coach."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "exit-coach"
+
+
+def database_url() -> str:
+    """`DATABASE_URL`, or the default SQLite file in the per-user data folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{default_data_dir() / 'coach.db'}"
+
+
+def templates_dir() -> Path | None:
+    """`COACH_TEMPLATES_DIR`: a folder whose files override shipped templates by name."""
+    value = os.environ.get("COACH_TEMPLATES_DIR", "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise ConfigError(f"COACH_TEMPLATES_DIR is not a folder: {value!r}")
+    return path
+
+
+def help_url() -> str | None:
+    """`COACH_HELP_URL`: the community's link to a human coach; suggestions are off when unset."""
+    value = os.environ.get("COACH_HELP_URL", "").strip()
+    return value or None
+
+
+def log_level() -> str:
+    value = os.environ.get("LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+    if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {value!r}")
+    return value
+
+
+def required(name: str) -> str:
+    """The value of a required variable, or ConfigError naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set (put it in the environment or in .env)")
+    return value
+
+
+def optional(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None

@@ -1,0 +1,1 @@
+"""The conversation: a declared state machine over plain data."""
