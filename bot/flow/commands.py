@@ -1,0 +1,155 @@
+"""Global commands (help, back, cancel, ...) and the answers to their own questions.
+
+Every command works at any point of any case. A command that needs a
+confirmation or a pick (forget, faq, cases, settings) sets `pending`, which the
+next answer resolves; then the user is shown where they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.flow.outcome import Context, Step
+from bot.flow.questions import Problem, submit_signature
+from bot.flow.replies import CancelReminders, ExportData, ForgetUser, Say
+from bot.flow.state import Case, Conversation, Phase
+from bot.flow.texts import FAQ, HELP
+from bot.flow.view import prompt, show_checklist
+
+
+def _step(conv: Conversation, ctx: Context, *before: Say, effects: tuple = ()) -> Step:  # noqa: ANN001
+    return Step(conv, (*before, *prompt(conv, ctx)), effects)
+
+
+def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
+    case = conv.active_case
+    if name == "help":
+        return _step(conv, ctx, Say(HELP))
+    if name == "back":
+        return back(conv, ctx)
+    if name == "faq":
+        if arg.strip().isdigit() and 1 <= int(arg) <= len(FAQ):
+            entry = FAQ[int(arg) - 1]
+            return _step(conv, ctx, Say(f"{entry.question}\n{entry.answer}"))
+        return _step(replace(conv, pending="faq"), ctx)
+    if name == "cases":
+        if not conv.cases:
+            return _step(conv, ctx, Say("You have no cases yet."))
+        return _step(replace(conv, pending="cases"), ctx)
+    if name == "forget":
+        return _step(replace(conv, pending="forget"), ctx)
+    if name == "settings":
+        return _step(replace(conv, pending="settings"), ctx)
+    if name == "export":
+        return _step(conv, ctx, Say("Here is a copy of everything I keep about you."), effects=(ExportData(),))
+    if name == "history":
+        return _step(conv, ctx, Say(history_text(conv, case)))
+    if name == "status":
+        return _step(conv, ctx, Say(status_text(conv, case, ctx)))
+    if case is None or not case.phase.is_open:
+        return _step(conv, ctx, Say("There's no open case for that. Type `start` to begin one."))
+    if name == "cancel":
+        case = replace(case, phase=Phase.CANCELLED, question=None).logged(ctx.stamp, "Cancelled")
+        conv = replace(conv.with_case(case), active=None, pending=None)
+        note = Say(f"Cancelled {case.title}. Its record is kept: `cases` shows it, `start` opens a new one.")
+        return Step(conv, (note,), (CancelReminders(case.id),))
+    # restart: the same case from its first question, keeping its log
+    fresh = Case(id=case.id, created_at=case.created_at, log=case.log, company=case.company, role=case.role,
+                 contact=case.contact).logged(ctx.stamp, "Restarted")
+    conv = replace(conv.with_case(fresh), pending=None)
+    return Step(conv, (Say("Starting this case over."), *prompt(conv, ctx)), (CancelReminders(case.id),))
+
+
+def back(conv: Conversation, ctx: Context) -> Step:
+    """Go back one question; drafts and sends are not undone."""
+    if conv.pending:
+        return _step(replace(conv, pending=None), ctx)
+    case = conv.active_case
+    if case is None:
+        return _step(conv, ctx, Say("There's nothing to go back to."))
+    if case.phase is Phase.DRAFTING and case.question and case.question.split(":")[0] in ("switch", "edit"):
+        assert case.latest is not None
+        case = replace(case, question=f"rev:{case.latest.number}")
+    elif case.phase is Phase.DRAFTING:
+        case = replace(case, phase=Phase.PLANNED, question="plan")
+    elif case.phase in (Phase.ASKING, Phase.PLANNED, Phase.NO_ACTION):
+        if not case.asked:
+            return _step(conv, ctx, Say("This is the first question."))
+        case = replace(case, phase=Phase.ASKING, question=case.asked[-1], asked=case.asked[:-1])
+    else:
+        return _step(conv, ctx, Say("That step is done and recorded; `back` can't undo a sent message."))
+    return _step(conv.with_case(case), ctx)
+
+
+def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) -> Step:
+    """A pick for a global question: faq, cases, forget, settings."""
+    if question == "faq":
+        entry = next((e for e in FAQ if e.key == value), None)
+        if entry is None:
+            return _step(conv, ctx, Say("I don't know that question."))
+        return _step(replace(conv, pending=None), ctx, Say(f"{entry.question}\n{entry.answer}"))
+    if question == "cases":
+        return pick_case(conv, value, ctx)
+    if question == "forget":
+        if conv.pending != "forget":
+            return _step(conv, ctx, Say("That confirmation has expired. Type `forget` again if you meant it."))
+        if value == "yes":
+            return Step(Conversation(), (Say("Done: I've deleted everything I kept about you."),), (ForgetUser(),))
+        return _step(replace(conv, pending=None), ctx, Say("Nothing was deleted."))
+    if question == "settings":
+        if value == "signature":
+            return _step(replace(conv, pending="settings_signature"), ctx)
+        if value == "checkins":
+            profile = replace(conv.profile, checkins=not conv.profile.checkins)
+            state = "on" if profile.checkins else "off"
+            return _step(replace(conv, profile=profile, pending=None), ctx, Say(f"Check-ins are {state}."))
+        return _step(replace(conv, pending=None), ctx)
+    return _step(conv, ctx)
+
+
+def save_signature(conv: Conversation, values: dict[str, str], ctx: Context) -> Step:
+    got = submit_signature(Case(id="", created_at=""), conv.profile, values)
+    if isinstance(got, Problem):
+        return _step(conv, ctx, Say(got.message))
+    _, profile = got
+    return _step(replace(conv, profile=profile, pending=None), ctx, Say("Signature saved."))
+
+
+def pick_case(conv: Conversation, case_id: str, ctx: Context) -> Step:
+    if case_id == "new":
+        from bot.flow.step import open_case  # a new case is the step module's business
+
+        return open_case(replace(conv, pending=None), ctx)
+    case = conv.case(case_id)
+    if case is None:
+        return _step(conv, ctx, Say("I can't find that case."))
+    conv = replace(conv, active=case.id, pending=None)
+    return _step(conv, ctx, Say(f"Now on: {case.title}."))
+
+
+def status_text(conv: Conversation, case: Case | None, ctx: Context) -> str:
+    if case is None:
+        open_cases = sum(1 for c in conv.cases if c.phase.is_open)
+        return f"No case is active. You have {len(conv.cases)} case(s), {open_cases} open."
+    lines = [f"{case.title}: {case.phase.value}."]
+    if case.answers.stage:
+        lines.append(f"Stage: {case.answers.stage.label}. Reason: {case.answers.reason.label}.")
+    if case.revisions:
+        lines.append(f"Latest draft: revision {len(case.revisions)}.")
+    if case.sent_at:
+        lines.append(f"Sent: {case.sent_at}.")
+    if case.phase is not Phase.ASKING:
+        items = show_checklist(case, conv, ctx).items
+        lines.append(f"Checklist: {sum(i.done for i in items)} of {len(items)} done.")
+    return "\n".join(lines)
+
+
+def history_text(conv: Conversation, case: Case | None) -> str:
+    cases = [case] if case else list(conv.cases)
+    if not cases:
+        return "Nothing yet."
+    out: list[str] = []
+    for c in cases:
+        out.append(f"{c.title}:")
+        out.extend(f"  {e.at}  {e.text}" for e in c.log[-30:])
+    return "\n".join(out)

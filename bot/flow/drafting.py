@@ -1,0 +1,220 @@
+"""After the questions: the plan, numbered draft revisions, sending, negotiating, closing.
+
+Each public function takes the conversation, the case and the chosen value and
+returns a `Step`. Revisions are never edited in place: every action appends the
+next numbered revision, linted, so the thread reads as a history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.flow.outcome import Context, Step
+from bot.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
+from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
+from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
+from bot.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
+from bot.lint import lint_text
+from bot.model import Action, Channel, Draft, DraftKind, DraftSpec, Reason, Stage
+from bot.roadmap import default_style, draft_spec_for_channel
+
+NUDGE_LIMIT = 5
+
+
+def _save(conv: Conversation, case: Case) -> Conversation:
+    return conv.with_case(case)
+
+
+def enter_plan(conv: Conversation, case: Case, ctx: Context) -> Step:
+    """All questions answered: show the plan and what to do next."""
+    plan = plan_of(case, conv, ctx)
+    if plan.action is Action.NONE:
+        case = replace(case, phase=Phase.NO_ACTION, question="no_action").logged(ctx.stamp, "Plan: no action needed")
+        conv = _save(conv, case)
+        return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)))
+    case = replace(case, phase=Phase.PLANNED, question="plan", style=default_style(situation_of(case, conv)))
+    case = case.ticked("decide").logged(ctx.stamp, f"Plan: {plan.action.value} via {', '.join(plan.channels)}")
+    conv = _save(conv, case)
+    hours = 24 if case.answers.stage is Stage.ACCEPTED else 48
+    effects: tuple[Effect, ...] = (
+        CancelReminders(case.id, ("nudge_send",)),
+        ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(hours=hours)),
+    )
+    return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)), effects)
+
+
+def _new_revision(case: Case, conv: Conversation, ctx: Context, spec: DraftSpec, *, style=None, body: str | None = None) -> Case:  # noqa: ANN001
+    style = style or case.style
+    situation = situation_of(case, conv)
+    draft = ctx.render(spec, situation, style)
+    edited = body is not None
+    if edited:
+        draft = Draft(kind=draft.kind, channel=draft.channel, subject=draft.subject, body=body)
+    findings = lint_text(draft.body, stage=situation.stage, kind=spec.kind, channel=spec.channel)
+    number = len(case.revisions) + 1
+    rev = Revision(number, spec.kind, spec.channel, draft.subject, draft.body, style, findings, edited)
+    what = "edited by you" if edited else spec.kind.value.replace("_", " ")
+    return replace(
+        case,
+        phase=Phase.DRAFTING,
+        question=f"rev:{number}",
+        style=style,
+        draft_kind=spec.kind,
+        draft_channel=spec.channel,
+        revisions=(*case.revisions, rev),
+    ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
+
+
+def _with_revision(conv: Conversation, case: Case) -> Step:
+    conv = _save(conv, case)
+    assert case.latest is not None
+    return Step(conv, (show_revision(case, case.latest),))
+
+
+def choose_plan(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    if value == "withdraw":
+        case = replace(case, answers=replace(case.answers, negotiable=False))
+        return enter_plan(conv, case, ctx)
+    plan = plan_of(case, conv, ctx)
+    spec = plan.draft_specs[0]
+    return _with_revision(conv, _new_revision(case, conv, ctx, spec))
+
+
+def choose_no_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    if value == "reached_out":
+        case = replace(case, answers=replace(case.answers, stage=Stage.APPLIED), phase=Phase.ASKING)
+        case = replace(case, question="reason", asked=(*case.asked, "stage"))
+        conv = _save(conv, case)
+        note = Say("Then reply soon and keep it short. A couple more questions:", case.id)
+        return Step(conv, (note, *case_prompt(case, conv, ctx)))
+    return close_case(conv, case, ctx)
+
+
+def close_case(conv: Conversation, case: Case, ctx: Context) -> Step:
+    case = replace(case, phase=Phase.CLOSED, question=None).logged(ctx.stamp, "Case closed")
+    conv = replace(_save(conv, case), active=None if conv.active == case.id else conv.active)
+    reply = Say(f"Closed {case.title}. Type `start` whenever you need me again.", case.id)
+    return Step(conv, (reply,), (CancelReminders(case.id, ("nudge_send", "negotiation_check")),))
+
+
+def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    """A button under the latest revision: restyle, edit, switch, or send."""
+    rev = case.latest
+    assert rev is not None
+    spec = DraftSpec(rev.kind, rev.channel)
+    toggles = {"shorter": "shorter", "warmer": "warmer", "reason": "include_reason", "door": "door_open"}
+    if value in toggles:
+        attr = toggles[value]
+        style = replace(rev.style, **{attr: not getattr(rev.style, attr)})
+        return _with_revision(conv, _new_revision(case, conv, ctx, spec, style=style))
+    if value == "edit":
+        case = replace(case, question=f"edit:{rev.number}")
+        conv = _save(conv, case)
+        return Step(conv, case_prompt(case, conv, ctx))
+    if value == "switch":
+        case = replace(case, question=f"switch:{rev.number}")
+        conv = _save(conv, case)
+        return Step(conv, case_prompt(case, conv, ctx))
+    if value == "call_done":
+        return call_done(conv, case, ctx)
+    return mark_sent(conv, case, ctx)
+
+
+def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    rev = case.latest
+    assert rev is not None
+    if value == "keep":
+        case = replace(case, question=f"rev:{rev.number}")
+        return _with_revision(conv, case)
+    negotiate = rev.kind is DraftKind.NEGOTIATION_EMAIL
+    spec = draft_spec_for_channel(Channel(value), negotiate=negotiate)
+    return _with_revision(conv, _new_revision(case, conv, ctx, spec))
+
+
+def submit_edit(conv: Conversation, case: Case, body: str, ctx: Context) -> Step:
+    rev = case.latest
+    assert rev is not None
+    case = _new_revision(case, conv, ctx, DraftSpec(rev.kind, rev.channel), style=rev.style, body=body)
+    return _with_revision(conv, case)
+
+
+def call_done(conv: Conversation, case: Case, ctx: Context) -> Step:
+    """After the call: log it, tick it, and draft the email that confirms it."""
+    case = case.ticked("call").logged(ctx.stamp, "Called them (phone)")
+    if case.answers.stage is Stage.ACCEPTED:
+        case = case.ticked("apologize")
+    case = _new_revision(case, conv, ctx, DraftSpec(DraftKind.FOLLOW_UP_EMAIL, Channel.EMAIL))
+    conv = _save(conv, case)
+    assert case.latest is not None
+    note = Say("Call logged. Now confirm it in writing, so there's a record:", case.id)
+    return Step(conv, (note, show_revision(case, case.latest)))
+
+
+def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
+    """Record what went out, by which channel and when; then move on."""
+    rev = case.latest
+    assert rev is not None
+    when = ctx.now.strftime("%Y-%m-%d %H:%M UTC")
+    case = case.logged(ctx.stamp, f"Sent draft {rev.number} ({rev.kind.value}) by {rev.channel.value}")
+    if rev.kind is DraftKind.NEGOTIATION_EMAIL:
+        case = replace(case, phase=Phase.NEGOTIATING, question="outcome")
+        conv = _save(conv, case)
+        effects = (
+            CancelReminders(case.id, ("nudge_send",)),
+            ScheduleReminder(case.id, "negotiation_check", ctx.now + timedelta(days=7)),
+        )
+        note = Say(f"Recorded: negotiation email sent {when}. I'll check in on your deadline in a week.", case.id)
+        return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
+    ticks = ["choose_channel", "draft", "send_and_log"]
+    if rev.channel is Channel.RECRUITER:
+        ticks.append("tell_people")
+    if rev.kind is DraftKind.FOLLOW_UP_EMAIL:
+        ticks.append("confirm_in_writing")
+    if rev.style.door_open:
+        ticks.append("stay_connected")
+    case = replace(case.ticked(*ticks), phase=Phase.SENT, question="after", sent_at=ctx.stamp)
+    conv = _save(conv, case)
+    effects: list[Effect] = [CancelReminders(case.id, ("nudge_send",))]
+    if conv.profile.checkins:
+        effects += [
+            ScheduleReminder(case.id, "checkin_2w", ctx.now + timedelta(days=14)),
+            ScheduleReminder(case.id, "checkin_3m", ctx.now + timedelta(days=60)),
+        ]
+        if _mobility(case):
+            effects.append(ScheduleReminder(case.id, "checkin_mobility", ctx.now + timedelta(days=180)))
+    note = Say(f"Recorded: sent by {rev.channel.value} on {when}. Well done — that's the hard part.", case.id)
+    return Step(conv, (note, show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)), tuple(effects))
+
+
+def _mobility(case: Case) -> bool:
+    return case.answers.reason is Reason.RELOCATION_VISA or case.answers.visa
+
+
+def reentry_text(case: Case) -> str:
+    return REENTRY_PLAN + ("\n" + REENTRY_MOBILITY if _mobility(case) else "")
+
+
+def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    if value.startswith("tick:"):
+        case = case.ticked(value.removeprefix("tick:")).logged(ctx.stamp, f"Done: {value.removeprefix('tick:')}")
+        conv = _save(conv, case)
+        return Step(conv, (show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)))
+    if value == "reentry":
+        return Step(conv, (Say(reentry_text(case), case.id), *case_prompt(case, conv, ctx)))
+    return close_case(conv, case, ctx)
+
+
+def choose_outcome(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    if value == "stayed":
+        case = replace(case, phase=Phase.STAYED, question=None).logged(ctx.stamp, "Negotiation worked: staying")
+        conv = replace(_save(conv, case), active=None if conv.active == case.id else conv.active)
+        reply = Say("Congratulations. Nothing to withdraw, then; I've closed this case.", case.id)
+        return Step(conv, (reply,), (CancelReminders(case.id),))
+    if value == "withdraw":
+        case = replace(case, answers=replace(case.answers, negotiable=False)).logged(
+            ctx.stamp, "Negotiation didn't work: withdrawing"
+        )
+        step = enter_plan(conv, case, ctx)
+        return Step(step.state, step.replies, (CancelReminders(case.id, ("negotiation_check",)), *step.effects))
+    return Step(conv, (Say("Okay. Give them until your deadline, then decide.", case.id),))

@@ -1,0 +1,276 @@
+"""The roadmap questions, declared as data: what is asked, when, and what an answer changes.
+
+The order of `QUESTIONS` is the order of the conversation. Each question says
+whether it applies to a case (so `accepted` gets its extra questions and
+`no_response` skips almost everything), how it is shown (options or form
+fields), and how an answer updates the case. Invalid answers come back as a
+`Problem` with a message for the user; nothing here raises on user input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from bot.flow.replies import FormField, Option
+from bot.flow.state import Answers, Case, Profile
+from bot.model import Channel, Reason, Signature, Stage
+
+YES_NO = (Option("Yes", "yes"), Option("No", "no"))
+NEGOTIABLE_STAGES = (Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
+EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An answer we can't take, with what to do instead."""
+
+    message: str
+
+
+def clean_text(value: str, *, label: str, max_length: int, multiline: bool = False) -> str | Problem:
+    """Trim `value` and check it: length cap, no control characters; never raises."""
+    text = value.replace("\r\n", "\n").strip()
+    if len(text) > max_length:
+        return Problem(f"{label} is too long ({len(text):,} characters; the limit is {max_length:,}).")
+    allowed = {"\n", "\t"} if multiline else set()
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
+        return Problem(f"{label} contains control characters; please type it again as plain text.")
+    return text
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^[+()0-9 .\-]{5,40}$")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: Callable[[Case], str]
+    applies: Callable[[Case, Profile], bool]
+    options: Callable[[Case], tuple[Option, ...]] | None = None
+    fields: Callable[[Case, Profile], tuple[FormField, ...]] | None = None
+    choose: Callable[[Case, str], Case] | None = None
+    submit: Callable[[Case, Profile, Mapping[str, str]], tuple[Case, Profile] | Problem] | None = None
+    title: str = ""
+
+    @property
+    def is_form(self) -> bool:
+        return self.fields is not None
+
+
+
+def _answer(case: Case, **changes: object) -> Case:
+    return replace(case, answers=replace(case.answers, **changes))
+
+
+def _stage_is(*stages: Stage) -> Callable[[Case, Profile], bool]:
+    return lambda case, _profile: case.answers.stage in stages
+
+
+def _withdrawing(case: Case, _profile: Profile) -> bool:
+    return case.answers.stage not in (None, Stage.NO_RESPONSE)
+
+
+def _details_fields(case: Case, _profile: Profile) -> tuple[FormField, ...]:
+    return (
+        FormField("company", "Company", max_length=120, initial=case.company, hint="e.g. Acme"),
+        FormField("role", "Role", max_length=120, initial=case.role, hint="e.g. Data Engineer"),
+        FormField(
+            "contact", "Who have you been talking to? (optional)", required=False, max_length=80,
+            initial=case.contact, hint="the recruiter or hiring manager's name",
+        ),
+    )
+
+
+def _submit_details(case: Case, profile: Profile, values: Mapping[str, str]) -> tuple[Case, Profile] | Problem:
+    cleaned: dict[str, str] = {}
+    for f in _details_fields(case, profile):
+        got = clean_text(str(values.get(f.name, "")), label=f.label.split(" (")[0], max_length=f.max_length)
+        if isinstance(got, Problem):
+            return got
+        if f.required and not got:
+            return Problem(f"Please fill in {f.label.lower()}.")
+        cleaned[f.name] = got
+    return replace(case, company=cleaned["company"], role=cleaned["role"], contact=cleaned["contact"]), profile
+
+
+def signature_fields(_case: Case | None, profile: Profile) -> tuple[FormField, ...]:
+    sig = profile.signature
+    return (
+        FormField("name", "Your name", max_length=80, initial=sig.name),
+        FormField("email", "Your email", required=False, max_length=254, initial=sig.email),
+        FormField("phone", "Your phone (optional)", required=False, max_length=40, initial=sig.phone),
+    )
+
+
+def submit_signature(case: Case, profile: Profile, values: Mapping[str, str]) -> tuple[Case, Profile] | Problem:
+    """Validate a signature: a name and at least one way to reach the user."""
+    name = clean_text(str(values.get("name", "")), label="Your name", max_length=80)
+    email = clean_text(str(values.get("email", "")), label="Your email", max_length=254)
+    phone = clean_text(str(values.get("phone", "")), label="Your phone", max_length=40)
+    for got in (name, email, phone):
+        if isinstance(got, Problem):
+            return got
+    assert isinstance(name, str) and isinstance(email, str) and isinstance(phone, str)
+    if not name:
+        return Problem("Please give the name you sign with.")
+    if email and not _EMAIL_RE.match(email):
+        return Problem(f"{email!r} doesn't look like an email address.")
+    if phone and not _PHONE_RE.match(phone):
+        return Problem(f"{phone!r} doesn't look like a phone number (digits, spaces, + - ( ) only).")
+    if not (email or phone):
+        return Problem("Add an email or a phone number so they can reach you.")
+    return case, replace(profile, signature=Signature(name=name, email=email, phone=phone))
+
+
+def _stage_options(_case: Case) -> tuple[Option, ...]:
+    return tuple(Option(s.label, s.value) for s in Stage)
+
+
+def _reason_options(_case: Case) -> tuple[Option, ...]:
+    return tuple(Option(r.label, r.value) for r in Reason)
+
+
+def _yes_no(_case: Case) -> tuple[Option, ...]:
+    return YES_NO
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+def _choose_stage(case: Case, value: str) -> Case:
+    return _answer(case, stage=Stage(value))
+
+
+def _choose_money(case: Case, value: str) -> Case:
+    return _answer(case, relocation=value in ("relocation", "both"), signing_bonus=value in ("bonus", "both"))
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "details",
+        lambda c: "Which application is this about?",
+        applies=lambda c, p: True,
+        fields=_details_fields,
+        submit=_submit_details,
+        title="The application",
+    ),
+    Question(
+        "stage",
+        lambda c: f"How far did you get with {c.company or 'them'}?",
+        applies=lambda c, p: True,
+        options=_stage_options,
+        choose=_choose_stage,
+    ),
+    Question(
+        "negotiable",
+        lambda c: "Would you still want this job if the pay, scope or flexibility changed?",
+        applies=_stage_is(*NEGOTIABLE_STAGES),
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, negotiable=_yes(v)),
+    ),
+    Question(
+        "reason",
+        lambda c: "What's the main reason? You won't have to explain more than one line of it.",
+        applies=_withdrawing,
+        options=_reason_options,
+        choose=lambda c, v: _answer(c, reason=Reason(v)),
+    ),
+    Question(
+        "recruiter",
+        lambda c: "Did you apply through a recruiter or an agency?",
+        applies=_withdrawing,
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, via_recruiter=_yes(v)),
+    ),
+    Question(
+        "rapport",
+        lambda c: "Did you build a personal rapport with the hiring manager?",
+        applies=_stage_is(Stage.FINAL),
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, rapport=_yes(v)),
+    ),
+    Question(
+        "main_channel",
+        lambda c: "How have you mostly been in touch with them?",
+        applies=_stage_is(*EARLY_STAGES),
+        options=lambda c: (Option("Email", "email"), Option("Phone", "phone"), Option("LinkedIn", "linkedin")),
+        choose=lambda c, v: _answer(c, main_channel=Channel(v)),
+    ),
+    Question(
+        "informal",
+        lambda c: "Is it an informal relationship (first names, casual messages)?",
+        applies=lambda c, p: c.answers.stage in EARLY_STAGES and c.answers.main_channel is Channel.LINKEDIN,
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, informal=_yes(v)),
+    ),
+    Question(
+        "signed",
+        lambda c: "Did you sign an offer letter or contract?",
+        applies=_stage_is(Stage.ACCEPTED),
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, signed=_yes(v)),
+    ),
+    Question(
+        "money",
+        lambda c: "Have you received relocation assistance or a signing bonus?",
+        applies=_stage_is(Stage.ACCEPTED),
+        options=lambda c: (
+            Option("Neither", "none"),
+            Option("Relocation assistance", "relocation"),
+            Option("Signing bonus", "bonus"),
+            Option("Both", "both"),
+        ),
+        choose=_choose_money,
+    ),
+    Question(
+        "visa",
+        lambda c: "Has the employer started visa sponsorship or relocation steps for you?",
+        applies=_stage_is(Stage.ACCEPTED),
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, visa=_yes(v)),
+    ),
+    Question(
+        "door",
+        lambda c: f"Would you like to keep the door open with {c.company or 'them'} for the future?",
+        applies=_withdrawing,
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, keep_door_open=_yes(v)),
+    ),
+    Question(
+        "signature",
+        lambda c: "How do you sign your messages? I'll remember it for next time.",
+        applies=lambda c, p: _withdrawing(c, p) and not p.signature.is_complete,
+        fields=signature_fields,
+        submit=submit_signature,
+        title="Your signature",
+    ),
+)
+
+BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+
+def _check_declaration() -> None:
+    # Fail at import, like a bad ConversationHandler config: a question is a choice or a form, not both.
+    for q in QUESTIONS:
+        if (q.options is None) == (q.fields is None):
+            raise ValueError(f"question {q.id!r} must have exactly one of options or fields")
+        if (q.choose is None) != (q.options is None) or (q.submit is None) != (q.fields is None):
+            raise ValueError(f"question {q.id!r} has a handler that does not match its kind")
+
+
+_check_declaration()
+
+
+def next_question(case: Case, profile: Profile, *, after: str | None) -> str | None:
+    """The first question after `after` (or from the start) that applies; None when done."""
+    ids = [q.id for q in QUESTIONS]
+    start = ids.index(after) + 1 if after in ids else 0
+    for q in QUESTIONS[start:]:
+        if q.applies(case, profile):
+            return q.id
+    return None

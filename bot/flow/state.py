@@ -1,0 +1,174 @@
+"""The conversation's state: a user's profile and cases, as frozen plain data.
+
+Nothing here talks to a database; `bot.store` saves and loads these. Helpers
+that derive a `Situation` from a case's answers live here too, so the flow and
+the export agree on what a case means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from bot.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+
+
+class Phase(StrEnum):
+    ASKING = "asking"
+    PLANNED = "planned"
+    DRAFTING = "drafting"
+    NEGOTIATING = "negotiating"
+    SENT = "sent"
+    NO_ACTION = "no_action"
+    STAYED = "stayed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Phase.CLOSED, Phase.CANCELLED, Phase.STAYED)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the user told us about one application; None means not asked yet."""
+
+    stage: Stage | None = None
+    negotiable: bool = False
+    reason: Reason = Reason.UNSPECIFIED
+    via_recruiter: bool = False
+    rapport: bool = False
+    main_channel: Channel = Channel.EMAIL
+    informal: bool = False
+    signed: bool = False
+    relocation: bool = False
+    signing_bonus: bool = False
+    visa: bool = False
+    keep_door_open: bool = False
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    kind: DraftKind
+    channel: Channel
+    subject: str
+    body: str
+    style: DraftStyle
+    findings: tuple[Finding, ...] = ()
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: str
+    """ISO 8601, UTC."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    created_at: str
+    company: str = ""
+    role: str = ""
+    contact: str = ""
+    answers: Answers = field(default_factory=Answers)
+    phase: Phase = Phase.ASKING
+    question: str | None = "details"
+    asked: tuple[str, ...] = ()
+    """Questions answered, newest last: what `back` returns to."""
+    style: DraftStyle = field(default_factory=DraftStyle)
+    draft_kind: DraftKind | None = None
+    draft_channel: Channel | None = None
+    revisions: tuple[Revision, ...] = ()
+    done: tuple[str, ...] = ()
+    """Checklist item ids ticked."""
+    log: tuple[LogEntry, ...] = ()
+    sent_at: str | None = None
+    nudges: int = 0
+
+    @property
+    def title(self) -> str:
+        company = self.company or "New case"
+        return f"{company} — {self.role}" if self.role else company
+
+    @property
+    def latest(self) -> Revision | None:
+        return self.revisions[-1] if self.revisions else None
+
+    def logged(self, at: str, text: str) -> Case:
+        return replace(self, log=(*self.log, LogEntry(at, text)))
+
+    def ticked(self, *ids: str) -> Case:
+        return replace(self, done=tuple(dict.fromkeys((*self.done, *ids))))
+
+
+@dataclass(frozen=True)
+class Profile:
+    signature: Signature = field(default_factory=Signature)
+    checkins: bool = True
+    welcomed: bool = False
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Everything the coach keeps about one user."""
+
+    profile: Profile = field(default_factory=Profile)
+    cases: tuple[Case, ...] = ()
+    active: str | None = None
+    pending: str | None = None
+    """A global question waiting for an answer (faq, cases, forget, settings)."""
+
+    def case(self, case_id: str | None) -> Case | None:
+        if case_id is None:
+            return None
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    @property
+    def active_case(self) -> Case | None:
+        return self.case(self.active)
+
+    def with_case(self, case: Case) -> Conversation:
+        """Replace (or add) `case`, keeping the order of cases."""
+        if any(c.id == case.id for c in self.cases):
+            return replace(self, cases=tuple(case if c.id == case.id else c for c in self.cases))
+        return replace(self, cases=(*self.cases, case))
+
+
+LATE_STAGES = (Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
+
+
+def late_withdrawals(conversation: Conversation, *, excluding: str | None = None) -> int:
+    """How many of the user's other cases were withdrawn (sent) at a late stage."""
+    return sum(
+        1
+        for c in conversation.cases
+        if c.id != excluding and c.sent_at and c.answers.stage in LATE_STAGES and c.draft_kind
+        is not DraftKind.NEGOTIATION_EMAIL
+    )
+
+
+def situation_of(case: Case, conversation: Conversation) -> Situation:
+    """The roadmap's view of a case: its answers plus the user's signature and history."""
+    a = case.answers
+    return Situation(
+        stage=a.stage or Stage.APPLIED,
+        reason=a.reason,
+        via_recruiter=a.via_recruiter,
+        rapport=a.rapport,
+        main_channel=a.main_channel,
+        informal=a.informal,
+        signed=a.signed,
+        relocation=a.relocation,
+        signing_bonus=a.signing_bonus,
+        visa=a.visa,
+        keep_door_open=a.keep_door_open,
+        negotiable=a.negotiable,
+        company=case.company,
+        role=case.role,
+        contact=case.contact,
+        signature=conversation.profile.signature,
+        late_withdrawals_before=late_withdrawals(conversation, excluding=case.id),
+    )

@@ -1,0 +1,201 @@
+"""The transition function: `step(state, event, ctx) -> Step`.
+
+It routes an event to the right handler, and answers everything it can't act
+on (a stale button, another user's case, an unknown word, a too-long answer)
+with a clear reply and the state unchanged. It does no I/O and never sends:
+the shell saves `Step.state`, delivers `Step.replies` and performs `Step.effects`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.flow import drafting
+from bot.flow.commands import answer_pending, run_command, save_signature
+from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
+from bot.flow.outcome import Context, Step
+from bot.flow.questions import BY_ID, Problem, clean_text, next_question
+from bot.flow.replies import AskForm, Reply, Say, ScheduleReminder
+from bot.flow.state import Case, Conversation, Phase
+from bot.flow.texts import CHECKIN_TEXT, WELCOME
+from bot.flow.view import GLOBAL_PENDING, case_prompt, prompt
+
+MAX_TEXT = 4000
+STALE = "That button is from an earlier step, so I didn't act on it. Here's where we are:"
+FOREIGN = "That button belongs to someone else's conversation, so I can't act on it."
+
+
+def step(state: Conversation, event: Event, ctx: Context) -> Step:
+    """Apply one event to one user's conversation."""
+    if isinstance(event, Text):
+        return _text(state, event.text, ctx)
+    if isinstance(event, Command):
+        name = event.name.strip().lower()
+        if name in ("start", "new"):
+            return start(state, ctx, new=name == "new")
+        if name not in GLOBAL_COMMANDS:
+            return _with_prompt(state, ctx, Say(f"I don't know the command {name[:40]!r}. Type `help` for the list."))
+        return run_command(state, name, event.arg, ctx)
+    if isinstance(event, Start):
+        return start(state, ctx, new=event.new)
+    if isinstance(event, Choose):
+        return _choose(state, event, ctx)
+    if isinstance(event, SubmitForm):
+        return _submit(state, event.question, event.values, event.case_id, ctx)
+    if isinstance(event, ReminderDue):
+        return _reminder(state, event, ctx)
+    return _with_prompt(state, ctx, Say("I didn't understand that."))
+
+
+def _with_prompt(conv: Conversation, ctx: Context, *before: Reply) -> Step:
+    return Step(conv, (*before, *prompt(conv, ctx)))
+
+
+def start(conv: Conversation, ctx: Context, *, new: bool) -> Step:
+    case = conv.active_case
+    if not new and case is not None and case.phase.is_open:
+        return _with_prompt(replace(conv, pending=None), ctx, Say(f"Picking up where we left off: {case.title}."))
+    return open_case(replace(conv, pending=None), ctx)
+
+
+def open_case(conv: Conversation, ctx: Context) -> Step:
+    case = Case(id=ctx.new_id, created_at=ctx.stamp).logged(ctx.stamp, "Case opened")
+    intro: tuple[Reply, ...] = () if conv.profile.welcomed else (Say(WELCOME),)
+    conv = replace(conv.with_case(case), active=case.id, profile=replace(conv.profile, welcomed=True))
+    return Step(conv, (*intro, *prompt(conv, ctx)))
+
+
+def _text(conv: Conversation, raw: str, ctx: Context) -> Step:
+    text = raw.strip()
+    if not text:
+        return _with_prompt(conv, ctx, Say("I didn't catch that."))
+    if len(text) > MAX_TEXT:
+        return _with_prompt(conv, ctx, Say(f"That's too long ({len(text):,} characters; the limit is {MAX_TEXT:,})."))
+    word, _, arg = text.lstrip("/").partition(" ")
+    if word.lower() in (*GLOBAL_COMMANDS, "start", "new") and (not arg or word.lower() == "faq"):
+        return step(conv, Command(word.lower(), arg), ctx)
+    if conv.pending:
+        current = prompt(conv, ctx)[0]
+        return _answer_text(conv, current, text, None, ctx)
+    case = conv.active_case
+    if case is None or not case.phase.is_open:
+        return start(conv, ctx, new=False)
+    return _answer_text(conv, case_prompt(case, conv, ctx)[-1], text, case.id, ctx)
+
+
+def _answer_text(conv: Conversation, shown: Reply, text: str, case_id: str | None, ctx: Context) -> Step:
+    """Typed text against what is on screen: an option's number, label or value, or a one-field form."""
+    options = getattr(shown, "options", None) or getattr(shown, "actions", None)
+    question = getattr(shown, "question", None)
+    if question is None and hasattr(shown, "number"):
+        question = f"rev:{shown.number}"
+    if options:
+        low = text.lower()
+        for index, option in enumerate(options, start=1):
+            if low in (str(index), option.label.lower(), option.value.lower()):
+                return _choose(conv, Choose(option.value, question or "", case_id), ctx)
+        return _with_prompt(conv, ctx, Say(f"Please pick one of the options (1–{len(options)})."))
+    if isinstance(shown, AskForm) and len(shown.fields) == 1:
+        return _submit(conv, shown.question, {shown.fields[0].name: text}, case_id, ctx)
+    if isinstance(shown, AskForm):
+        return _with_prompt(conv, ctx, Say("Please use the form for this one."))
+    return _with_prompt(conv, ctx, Say("Type `help` to see what I can do."))
+
+
+def _owned_case(conv: Conversation, case_id: str | None) -> Case | None:
+    return conv.case(case_id)
+
+
+def _choose(conv: Conversation, event: Choose, ctx: Context) -> Step:
+    if event.question in GLOBAL_PENDING:
+        if event.question in ("faq", "cases") or conv.pending == event.question:
+            return answer_pending(conv, event.question, event.value, ctx)
+        return _with_prompt(conv, ctx, Say(STALE))
+    case = _owned_case(conv, event.case_id)
+    if case is None:
+        return _with_prompt(conv, ctx, Say(FOREIGN if event.case_id else STALE))
+    if case.question != event.question or not case.phase.is_open:
+        return _with_prompt(conv, ctx, Say(STALE))
+    shown = case_prompt(case, conv, ctx)[-1]
+    valid = {o.value for o in (getattr(shown, "options", None) or getattr(shown, "actions", None) or ())}
+    if event.value not in valid:
+        return _with_prompt(conv, ctx, Say("That isn't one of the options."))
+    conv = replace(conv, active=case.id, pending=None)
+    kind = event.question.split(":")[0]
+    handlers = {
+        "plan": drafting.choose_plan,
+        "no_action": drafting.choose_no_action,
+        "rev": drafting.revision_action,
+        "switch": drafting.switch_channel,
+        "after": drafting.choose_after,
+        "outcome": drafting.choose_outcome,
+    }
+    if kind in handlers:
+        return handlers[kind](conv, case, event.value, ctx)
+    question = BY_ID[event.question]
+    assert question.choose is not None
+    return _advance(conv, question.choose(case, event.value), event.question, ctx)
+
+
+def _advance(conv: Conversation, case: Case, answered: str, ctx: Context) -> Step:
+    """Record `answered` and move to the next question that applies, or to the plan."""
+    case = replace(case, asked=(*case.asked, answered))
+    nxt = next_question(case, conv.profile, after=answered)
+    if nxt is None:
+        return drafting.enter_plan(conv, case, ctx)
+    case = replace(case, question=nxt, phase=Phase.ASKING)
+    conv = conv.with_case(case)
+    return Step(conv, case_prompt(case, conv, ctx))
+
+
+def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_id: str | None, ctx: Context) -> Step:
+    values = {str(k): str(v) for k, v in values.items()}
+    if question == "settings_signature":
+        if conv.pending != question:
+            return _with_prompt(conv, ctx, Say(STALE))
+        return save_signature(conv, values, ctx)
+    case = _owned_case(conv, case_id)
+    if case is None:
+        return _with_prompt(conv, ctx, Say(FOREIGN if case_id else STALE))
+    if case.question != question or not case.phase.is_open:
+        return _with_prompt(conv, ctx, Say(STALE))
+    conv = replace(conv, active=case.id, pending=None)
+    if question.startswith("edit:"):
+        body = clean_text(values.get("body", ""), label="The message", max_length=4000, multiline=True)
+        if isinstance(body, Problem) or not body:
+            return _with_prompt(conv, ctx, Say(body.message if isinstance(body, Problem) else "The message is empty."))
+        return drafting.submit_edit(conv, case, body, ctx)
+    q = BY_ID.get(question)
+    if q is None or q.submit is None:
+        return _with_prompt(conv, ctx, Say(STALE))
+    got = q.submit(case, conv.profile, values)
+    if isinstance(got, Problem):
+        return _with_prompt(conv, ctx, Say(got.message))
+    case, profile = got
+    return _advance(replace(conv, profile=profile), case, question, ctx)
+
+
+def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
+    """A due reminder: nudge an unsent message, or deliver an opt-in check-in; silent when moot."""
+    case = conv.case(event.case_id)
+    if case is None:
+        return Step(conv, ())
+    if event.kind == "nudge_send":
+        if case.phase not in (Phase.PLANNED, Phase.DRAFTING) or case.nudges >= drafting.NUDGE_LIMIT:
+            return Step(conv, ())
+        case = replace(case, nudges=case.nudges + 1)
+        conv = conv.with_case(case)
+        note = Say(f"A nudge about {case.title}: your message isn't marked as sent yet. "
+                   "Sending it soon is kinder than silence.", case.id)
+        effects = (ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(days=1)),)
+        return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
+    if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:
+        return Step(conv, (Say(CHECKIN_TEXT["negotiation_check"], case.id), *case_prompt(case, conv, ctx)))
+    if event.kind in CHECKIN_TEXT and event.kind.startswith("checkin") and conv.profile.checkins:
+        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[event.kind]}", case.id),))
+    return Step(conv, ())
+
+
+__all__ = ["Context", "Step", "open_case", "start", "step"]

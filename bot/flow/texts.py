@@ -1,0 +1,89 @@
+"""Fixed words of the coach: welcome, help, FAQ, the re-entry plan.
+
+Kept apart from the flow logic so the wording can be reviewed in one place.
+Our own wording; the facts follow the article in shared/seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WELCOME = (
+    "Hi, I'm Exit Coach. Leaving a hiring process is normal, and doing it well takes a few minutes: "
+    "I'll ask a few short questions, show you a plan and draft the message with you. "
+    "Everything stays private to you. Type `help` at any point."
+)
+
+HELP = (
+    "Answer with a button or its number. Commands that work at any point:\n"
+    "help — this list · back — the previous question · cancel — close this case · "
+    "restart — start this case over · status — where this case stands · cases — list and switch cases · "
+    "start — a new case · history — what happened so far · export — all your data · "
+    "forget — delete all your data · faq — common questions · settings — signature and check-ins"
+)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    key: str
+    question: str
+    answer: str
+
+
+FAQ: tuple[FaqEntry, ...] = (
+    FaqEntry(
+        "future",
+        "Will withdrawing hurt my chances with this company later?",
+        "Usually not. A prompt, polite message with no negativity is accepted by most employers, and if you "
+        "said you'd like to stay in touch you can apply again when the timing is right.",
+    ),
+    FaqEntry(
+        "explain",
+        "Do I have to explain why?",
+        "No. One short, neutral line is fine if you want to give it, and no reason at all is fine too.",
+    ),
+    FaqEntry(
+        "accepted",
+        "I already accepted the offer. What now?",
+        "Move today. Call them first, apologise for the trouble, then confirm in writing. Re-read anything "
+        "you signed and be ready to talk through logistics; the relationship may be strained for a while.",
+    ),
+    FaqEntry(
+        "visa",
+        "How do visa or relocation issues change things?",
+        "They raise the stakes, so tell them earlier. If the visa timeline or relocation support no longer "
+        "works, withdraw quickly and name the logistic reason in a line. A mobility-first plan helps next time.",
+    ),
+    FaqEntry(
+        "okay",
+        "Is it okay to withdraw after an interview at all?",
+        "Yes. It's legal and routine, and hiring teams expect it. What people remember is how you told them: "
+        "promptly, briefly and kindly.",
+    ),
+    FaqEntry(
+        "channel",
+        "Email or phone?",
+        "Email for early stages. A call when you had several interviews and a rapport, got an offer, or "
+        "accepted one, followed by an email that confirms it. Through the recruiter first if you applied via one.",
+    ),
+)
+
+REENTRY_PLAN = (
+    "What comes next:\n"
+    "• Within two weeks: let your references know, update your job tracker, and write down the criteria "
+    "that made this decision, so the next one is easier.\n"
+    "• In one to three months: refresh your résumé and cover letter, and pick one focused thing to learn "
+    "for the roles you want."
+)
+REENTRY_MOBILITY = (
+    "• In three to twelve months: since relocation or visas drove this, sketch a mobility-first roadmap: "
+    "where, when, and which employers sponsor."
+)
+
+CHECKIN_TEXT: dict[str, str] = {
+    "checkin_2w": "Two-week check-in: have you told your references, updated your tracker and written down "
+    "your decision criteria?",
+    "checkin_3m": "Check-in: a good moment to refresh your résumé and cover letter and pick one thing to learn.",
+    "checkin_mobility": "Check-in: how is your mobility-first plan going — places, timing, sponsors?",
+    "negotiation_check": "Your decision deadline has come. Did the negotiation work?",
+}

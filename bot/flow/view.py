@@ -1,0 +1,218 @@
+"""Turning state into replies: the current question, the plan, a revision, the checklist.
+
+Pure functions of (conversation, case, context). The flow calls `prompt` after
+every step to show the user where they are, so a reply a day later, a restart
+or a stale click always ends with the right question on screen.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from bot.flow.outcome import Context
+from bot.flow.questions import BY_ID, signature_fields
+from bot.flow.replies import Ask, AskForm, ChecklistLine, FormField, Option, Reply, Say, ShowChecklist, ShowPlan, ShowRevision
+from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
+from bot.flow.texts import FAQ
+from bot.model import Action, Channel, Draft, DraftKind, Plan
+from bot.roadmap import plan_for
+
+MAILTO_LIMIT = 1800
+"""Longer mailto: links are cut off by some mail apps; past this we offer copy instead."""
+
+GLOBAL_PENDING = ("faq", "cases", "forget", "settings", "settings_signature")
+
+
+def plan_of(case: Case, conv: Conversation, ctx: Context) -> Plan:
+    return plan_for(situation_of(case, conv), help_url=ctx.help_url)
+
+
+def checklist_lines(case: Case, plan: Plan) -> tuple[ChecklistLine, ...]:
+    return tuple(ChecklistLine(i.id, i.text, i.id in case.done) for i in plan.checklist)
+
+
+def show_plan(case: Case, conv: Conversation, ctx: Context) -> ShowPlan:
+    plan = plan_of(case, conv, ctx)
+    return ShowPlan(
+        case_id=case.id,
+        title=case.title,
+        action=plan.action.value,
+        channels=tuple(c.value for c in plan.channels),
+        reasoning=plan.reasoning,
+        checklist=checklist_lines(case, plan),
+        help_url=plan.help.url if plan.help else None,
+        help_reasons=plan.help.reasons if plan.help else (),
+    )
+
+
+def show_checklist(case: Case, conv: Conversation, ctx: Context) -> ShowChecklist:
+    return ShowChecklist(case.id, case.title, checklist_lines(case, plan_of(case, conv, ctx)))
+
+
+def mailto_link(rev: Revision) -> str | None:
+    """A mailto: URL with subject and body, or None when it would be too long to open reliably."""
+    if rev.channel not in (Channel.EMAIL, Channel.RECRUITER):
+        return None
+    url = f"mailto:?subject={quote(rev.subject)}&body={quote(rev.body)}"
+    return url if len(url) <= MAILTO_LIMIT else None
+
+
+def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
+    style = rev.style
+    actions = [
+        Option("Longer" if style.shorter else "Shorter", "shorter"),
+        Option("Less warm" if style.warmer else "Warmer", "warmer"),
+    ]
+    if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
+        actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
+        actions.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
+    actions.append(Option("Edit", "edit"))
+    actions.append(Option("Switch channel", "switch"))
+    if rev.kind is DraftKind.PHONE_SCRIPT:
+        actions.append(Option("Call done", "call_done", "primary"))
+    else:
+        actions.append(Option("Mark as sent", "sent", "primary"))
+    return tuple(actions)
+
+
+def show_revision(case: Case, rev: Revision) -> ShowRevision:
+    return ShowRevision(
+        case_id=case.id,
+        title=case.title,
+        number=rev.number,
+        draft=_draft_of(rev),
+        findings=rev.findings,
+        actions=revision_actions(case, rev),
+        mailto=mailto_link(rev),
+        to_hint=case.contact,
+    )
+
+
+def _draft_of(rev: Revision) -> Draft:
+    return Draft(kind=rev.kind, channel=rev.channel, subject=rev.subject, body=rev.body)
+
+
+def ask_question(case: Case, conv: Conversation) -> Reply:
+    """The reply that asks `case.question` when it is one of the roadmap questions."""
+    q = BY_ID[case.question or "details"]
+    if q.fields is not None:
+        return AskForm(
+            question=q.id, title=q.title, text=q.text(case), fields=q.fields(case, conv.profile), case_id=case.id
+        )
+    assert q.options is not None
+    return Ask(question=q.id, text=q.text(case), options=q.options(case), case_id=case.id)
+
+
+def plan_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    plan = plan_of(case, conv, ctx)
+    if plan.action is Action.NEGOTIATE:
+        options = (Option("Draft the negotiation email", "draft", "primary"), Option("Withdraw instead", "withdraw"))
+    else:
+        options = (Option("Show my drafts", "draft", "primary"),)
+    return Ask("plan", "Ready for the draft?", options, case.id)
+
+
+def after_sent_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    plan = plan_of(case, conv, ctx)
+    open_items = [i for i in plan.checklist if i.id not in case.done]
+    options = tuple(Option(f"Done: {i.text}", f"tick:{i.id}") for i in open_items[:8])
+    options += (Option("What comes next", "reentry"), Option("Close this case", "close"))
+    return Ask("after", "Tick off what you've done, or see what comes next.", options, case.id)
+
+
+def prompt(conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    """Show the user where they are now: the pending question, or the active case's next step."""
+    if conv.pending:
+        return (pending_prompt(conv),)
+    case = conv.active_case
+    if case is None:
+        return (Say("No case is open. Type `start` to begin one, or `cases` to pick up an earlier one."),)
+    return case_prompt(case, conv, ctx)
+
+
+def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    q = case.question or ""
+    if case.phase is Phase.ASKING:
+        return (ask_question(case, conv),)
+    if case.phase is Phase.PLANNED:
+        return (plan_choice(case, conv, ctx),)
+    if case.phase is Phase.NO_ACTION:
+        return (
+            Ask(
+                "no_action",
+                "Nothing to send for now. What would you like to do?",
+                (Option("They've reached out after all", "reached_out"), Option("Close this case", "close")),
+                case.id,
+            ),
+        )
+    if case.phase is Phase.DRAFTING and case.latest:
+        if q.startswith("switch:"):
+            return (switch_choice(case),)
+        if q.startswith("edit:"):
+            return (edit_form(case),)
+        return (show_revision(case, case.latest),)
+    if case.phase is Phase.NEGOTIATING:
+        return (negotiation_choice(case),)
+    if case.phase is Phase.SENT:
+        return (after_sent_choice(case, conv, ctx),)
+    return (Say(f"{case.title} is closed. Type `start` for a new case or `cases` to pick another."),)
+
+
+def switch_choice(case: Case) -> Ask:
+    current = case.latest.channel if case.latest else None
+    options = tuple(Option(c.value.capitalize(), c.value) for c in Channel if c is not current)
+    return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
+
+
+def edit_form(case: Case) -> AskForm:
+    body = case.latest.body if case.latest else ""
+    return AskForm(
+        question=case.question or "edit",
+        title="Edit the draft",
+        text="Change anything you like; I'll check the result.",
+        fields=(FormField("body", "Message", multiline=True, max_length=4000, initial=body),),
+        case_id=case.id,
+        submit_label="Check it",
+    )
+
+
+def negotiation_choice(case: Case) -> Ask:
+    return Ask(
+        "outcome",
+        "How did the negotiation go?",
+        (
+            Option("It worked: I'm staying", "stayed", "primary"),
+            Option("It didn't: withdraw now", "withdraw"),
+            Option("Still waiting", "waiting"),
+        ),
+        case.id,
+    )
+
+
+def pending_prompt(conv: Conversation) -> Reply:
+    if conv.pending == "faq":
+        return Ask("faq", "Which question?", tuple(Option(e.question, e.key) for e in FAQ))
+    if conv.pending == "cases":
+        options = tuple(
+            Option(f"{c.title} ({c.phase.value})", c.id) for c in conv.cases[-20:]
+        ) + (Option("Start a new case", "new"),)
+        return Ask("cases", "Your cases:", options)
+    if conv.pending == "forget":
+        return Ask(
+            "forget",
+            "Delete everything I keep about you, every case and draft? This can't be undone.",
+            (Option("Yes, delete it all", "yes", "danger"), Option("No, keep it", "no")),
+        )
+    if conv.pending == "settings_signature":
+        return AskForm("settings_signature", "Your signature", "How do you sign your messages?",
+                       signature_fields(None, conv.profile))
+    checkins = "on" if conv.profile.checkins else "off"
+    return Ask(
+        "settings",
+        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}.",
+        (
+            Option("Change my signature", "signature"),
+            Option("Turn check-ins off" if conv.profile.checkins else "Turn check-ins on", "checkins"),
+            Option("Done", "done"),
+        ),
+    )
