@@ -73,4 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the package module so `UsageError` is one class, not a __main__ twin.
+    from adapters.cli import main as _main
+
+    sys.exit(_main())

@@ -91,8 +91,6 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
     if question == "cases":
         return pick_case(conv, value, ctx)
     if question == "forget":
-        if conv.pending != "forget":
-            return _step(conv, ctx, Say("That confirmation has expired. Type `forget` again if you meant it."))
         if value == "yes":
             return Step(Conversation(), (Say("Done: I've deleted everything I kept about you."),), (ForgetUser(),))
         return _step(replace(conv, pending=None), ctx, Say("Nothing was deleted."))

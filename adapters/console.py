@@ -1,0 +1,194 @@
+"""`coach chat`: the conversation in a terminal, on the embedded default store.
+
+The console adapter is as thin as the others: it reads a line (or the fields
+of a form), turns it into an event, calls the service, and prints the replies
+as numbered options and sections. It works the same with a TTY and with piped
+input (one answer per line), and exits cleanly at end of input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.flow.events import Event, Start, SubmitForm, Text
+from bot.flow.replies import (
+    Ask,
+    AskForm,
+    Attachment,
+    ChecklistLine,
+    Reply,
+    Say,
+    ShowChecklist,
+    ShowPlan,
+    ShowRevision,
+)
+
+END_OF_TEXT = "."
+"""A line holding only this ends a multi-line answer (an edited draft)."""
+
+
+def add_arguments(parser: argparse.ArgumentParser, _name: str) -> None:
+    parser.add_argument("--user", default=None, help="whose conversation (default: your login name)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.config import ConfigError
+    from bot.service import UserKey, open_coach
+
+    try:
+        coach = open_coach()
+    except ConfigError as exc:
+        print(f"coach chat: {exc}", file=sys.stderr)
+        return 2
+    key = UserKey(platform="console", workspace="", user=args.user or _login())
+    Console(coach, key, sys.stdin, sys.stdout).run()
+    return 0
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers; any stable name will do
+        return "me"
+
+
+class Console:
+    """One terminal session: read, send to the coach, print."""
+
+    def __init__(self, coach, key, stdin: TextIO, stdout: TextIO) -> None:  # noqa: ANN001 - Coach, UserKey
+        self.coach = coach
+        self.key = key
+        self.stdin = stdin
+        self.out = stdout
+        self.export_dir = Path.cwd()
+
+    def run(self) -> None:
+        for _key, outcome in self._due():
+            self.show(outcome.replies)
+        last = self.send(Start())
+        while True:
+            event = self.read_answer(last)
+            if event is None:
+                self.print("\nBye for now. Your progress is saved; `coach chat` picks it up again.")
+                return
+            last = self.send(event)
+
+    def _due(self) -> list:
+        try:
+            return [(k, o) for k, o in self.coach.deliver_due(limit=20) if k == self.key]
+        except Exception:  # noqa: BLE001 - a reminder problem must not stop the chat
+            return []
+
+    def send(self, event: Event) -> Reply | None:
+        outcome = self.coach.handle(self.key, event)
+        self.show(outcome.replies)
+        return outcome.replies[-1] if outcome.replies else None
+
+    def read_answer(self, last: Reply | None) -> Event | None:
+        if isinstance(last, AskForm):
+            values: dict[str, str] = {}
+            self.print(f"({last.title}: press Enter to keep what's in brackets; type `back` to leave the form.)")
+            for field in last.fields:
+                value = self.read_field(field.label, field.initial, multiline=field.multiline)
+                if value is None:
+                    return None
+                if value.strip().lower() in ("back", "cancel", "help", "status") and not field.multiline:
+                    return Text(value)
+                values[field.name] = value
+            return SubmitForm(last.question, values, last.case_id)
+        line = self.readline("> ")
+        return None if line is None else Text(line)
+
+    def read_field(self, label: str, initial: str, *, multiline: bool) -> str | None:
+        if not multiline:
+            shown = f" [{initial}]" if initial else ""
+            line = self.readline(f"{label}{shown}: ")
+            if line is None:
+                return None
+            return line if line.strip() else initial
+        self.print(f"{label} (end with a line holding only '{END_OF_TEXT}'; a lone '{END_OF_TEXT}' keeps it):")
+        lines: list[str] = []
+        while True:
+            line = self.readline("")
+            if line is None:
+                return "\n".join(lines) if lines else None
+            if line.strip() == END_OF_TEXT:
+                return "\n".join(lines) if lines else initial
+            lines.append(line)
+
+    def readline(self, prompt: str) -> str | None:
+        self.out.write(prompt)
+        self.out.flush()
+        line = self.stdin.readline()
+        if not line:
+            return None
+        return line.rstrip("\n")
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def show(self, replies: tuple[Reply, ...]) -> None:
+        for reply in replies:
+            self.print(render(reply, export_dir=self.export_dir))
+
+
+def render(reply: Reply, *, export_dir: Path) -> str:
+    """A reply as terminal text."""
+    if isinstance(reply, Say):
+        return reply.text
+    if isinstance(reply, Ask):
+        lines = [reply.text, *(f"  {i}. {o.label}" for i, o in enumerate(reply.options, start=1))]
+        return "\n".join(lines)
+    if isinstance(reply, AskForm):
+        return reply.text
+    if isinstance(reply, ShowPlan):
+        return _plan(reply)
+    if isinstance(reply, ShowRevision):
+        return _revision(reply)
+    if isinstance(reply, ShowChecklist):
+        return "\n".join([f"Checklist — {reply.title}", *_checklist(reply.items)])
+    if isinstance(reply, Attachment):
+        path = export_dir / reply.filename
+        path.write_text(reply.content, encoding="utf-8")
+        return f"Saved {reply.filename} to {path}"
+    return ""
+
+
+def _checklist(items: tuple[ChecklistLine, ...]) -> list[str]:
+    return [f"  [{'x' if i.done else ' '}] {i.text}" for i in items]
+
+
+def _plan(plan: ShowPlan) -> str:
+    lines = [f"== Plan: {plan.title} ==", f"Action: {plan.action}"]
+    if plan.channels:
+        lines.append("Channels: " + " → ".join(plan.channels))
+    lines.append("Why:")
+    lines += [f"  • {r}" for r in plan.reasoning]
+    lines.append("Checklist:")
+    lines += _checklist(plan.checklist)
+    if plan.help_url:
+        lines.append(f"A human coach could help ({'; '.join(plan.help_reasons)}): {plan.help_url}")
+    return "\n".join(lines)
+
+
+def _revision(rev: ShowRevision) -> str:
+    draft = rev.draft
+    head = f"--- {rev.title} · draft {rev.number}: {draft.kind.value.replace('_', ' ')} ({draft.channel.value}) ---"
+    lines = [head]
+    if draft.subject:
+        lines.append(f"Subject: {draft.subject}")
+    lines += ["", draft.body, ""]
+    if rev.findings:
+        lines += [f"  ! {f.code}: {f.message}" for f in rev.findings]
+    else:
+        lines.append("  ✓ No problems found.")
+    if rev.mailto:
+        lines.append(f"Open in your mail app: {rev.mailto}")
+    lines.append("What next?")
+    lines += [f"  {i}. {o.label}" for i, o in enumerate(rev.actions, start=1)]
+    return "\n".join(lines)

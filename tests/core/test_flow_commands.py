@@ -1,0 +1,296 @@
+"""Transcripts for the global commands, revisions, stale or foreign clicks and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.flow.events import Choose, SubmitForm
+from bot.flow.replies import Ask, AskForm, ExportData, ForgetUser, Say, ShowRevision
+from bot.flow.state import Phase
+from tests.core.conversation import Talk, answer_through
+
+SCREENING = dict(stage="screening", negotiable="no", reason="other_offer", recruiter="no", main_channel="email",
+                 door="no")
+
+
+def _drafting() -> Talk:
+    talk = Talk()
+    answer_through(talk, **SCREENING)
+    talk.click("draft")
+    return talk
+
+
+def test_help_lists_the_commands_and_repeats_the_question() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.say("help")
+    assert "back" in talk.texts() and "forget" in talk.texts()
+    assert talk.question == "stage", "help does not lose your place"
+
+
+def test_back_goes_back_exactly_one_question() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.click("screening")
+    talk.click("no")
+    assert talk.question == "reason"
+    talk.say("back")
+    assert talk.question == "negotiable"
+    talk.say("back")
+    assert talk.question == "stage"
+    talk.say("back")
+    assert talk.question == "details"
+    talk.say("back")
+    assert "first question" in talk.texts()
+
+
+def test_back_from_a_draft_returns_to_the_plan_and_keeps_revisions() -> None:
+    talk = _drafting()
+    talk.say("back")
+    assert talk.question == "plan"
+    assert len(talk.case.revisions) == 1
+
+
+def test_back_cannot_unsend() -> None:
+    talk = _drafting()
+    talk.click("sent")
+    talk.say("back")
+    assert "can't undo" in talk.texts()
+    assert talk.case.phase is Phase.SENT
+
+
+def test_cancel_closes_the_case_but_keeps_the_record() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.say("cancel")
+    assert talk.state.active is None
+    assert talk.state.cases[0].phase is Phase.CANCELLED
+    assert "Cancelled Acme" in talk.texts()
+
+
+def test_restart_starts_the_case_over_with_the_same_company() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.click("offer")
+    talk.say("restart")
+    assert talk.question == "details"
+    assert talk.case.answers.stage is None
+    form = talk.last
+    assert isinstance(form, AskForm) and form.fields[0].initial == "Acme"
+
+
+def test_status_says_where_the_case_stands() -> None:
+    talk = _drafting()
+    talk.say("status")
+    assert "Acme" in talk.texts() and "drafting" in talk.texts()
+    assert "revision 1" in talk.texts()
+
+
+def test_cases_lists_and_switches_between_cases() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.start(new=True)
+    talk.fill(company="Globex", role="Engineer")
+    talk.say("cases")
+    ask = talk.last
+    assert isinstance(ask, Ask) and ask.question == "cases"
+    labels = [o.label for o in ask.options]
+    assert any("Acme" in label for label in labels) and any("Globex" in label for label in labels)
+    talk.say("1")
+    assert talk.case.company == "Acme"
+    assert talk.question == "stage", "resumes the case at its own question"
+
+
+def test_history_lists_the_log() -> None:
+    talk = _drafting()
+    talk.say("history")
+    assert "Case opened" in talk.texts() and "Draft 1" in talk.texts()
+
+
+def test_export_asks_the_shell_for_the_data() -> None:
+    talk = _drafting()
+    talk.say("export")
+    assert any(isinstance(e, ExportData) for e in talk.effects)
+
+
+def test_forget_needs_a_confirmation() -> None:
+    talk = _drafting()
+    talk.say("forget")
+    assert talk.question == "forget"
+    talk.click("no")
+    assert talk.state.cases, "nothing deleted on no"
+    assert not any(isinstance(e, ForgetUser) for e in talk.effects)
+    talk.say("forget")
+    talk.click("yes")
+    assert any(isinstance(e, ForgetUser) for e in talk.effects)
+    assert talk.state.cases == ()
+
+
+def test_a_stale_forget_confirmation_is_refused() -> None:
+    talk = _drafting()
+    before = talk.state
+    talk.send(Choose("yes", "forget"))
+    assert "didn't act on it" in talk.texts()
+    assert talk.state == before
+    assert not any(isinstance(e, ForgetUser) for e in talk.effects)
+
+
+def test_faq_answers_any_time_and_returns_to_the_question() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.say("faq")
+    assert talk.question == "faq"
+    talk.say("2")
+    assert "No." in talk.texts()
+    assert talk.question == "stage"
+    talk.say("faq 3")
+    assert "Move today" in talk.texts()
+
+
+def test_settings_change_signature_and_checkins() -> None:
+    talk = _drafting()
+    talk.say("settings")
+    talk.click("checkins")
+    assert talk.state.profile.checkins is False
+    talk.say("settings")
+    talk.click("signature")
+    talk.fill(name="Sam Q. Lee", email="sam@example.org", phone="")
+    assert talk.state.profile.signature.name == "Sam Q. Lee"
+
+
+@pytest.mark.parametrize(
+    ("action", "check"),
+    [
+        ("shorter", lambda old, new: len(new.draft.body) < len(old.draft.body)),
+        ("warmer", lambda old, new: new.draft.body != old.draft.body),
+        ("reason", lambda old, new: len(new.draft.body) < len(old.draft.body)),
+        ("door", lambda old, new: len(new.draft.body) > len(old.draft.body)),
+    ],
+)
+def test_each_style_action_makes_the_next_numbered_revision(action: str, check) -> None:  # noqa: ANN001
+    talk = _drafting()
+    old = talk.revision()
+    talk.click(action)
+    new = talk.revision()
+    assert new.number == old.number + 1
+    assert check(old, new)
+
+
+def test_edit_becomes_the_next_revision_and_is_linted() -> None:
+    talk = _drafting()
+    talk.click("edit")
+    assert talk.question == "edit:1"
+    talk.fill(body="Your process was a chaotic waste of time.")
+    rev = talk.revision()
+    assert rev.number == 2 and rev.draft.body.startswith("Your process")
+    codes = {f.code for f in rev.findings}
+    assert {"negative", "no_thanks", "no_withdrawal"} <= codes
+
+
+def test_switch_channel_to_linkedin_late_is_flagged() -> None:
+    talk = Talk()
+    answer_through(talk, stage="offer", negotiable="no", reason="other_offer", recruiter="no", door="no")
+    talk.click("draft")
+    talk.click("switch")
+    talk.click("linkedin")
+    rev = talk.revision()
+    assert rev.draft.channel.value == "linkedin"
+    assert "wrong_channel" in {f.code for f in rev.findings}
+
+
+def test_mailto_link_carries_subject_and_body() -> None:
+    talk = _drafting()
+    rev = talk.revision()
+    assert rev.mailto and rev.mailto.startswith("mailto:?subject=")
+    assert "body=" in rev.mailto
+
+
+def test_an_old_revision_button_is_answered_not_acted_on() -> None:
+    talk = _drafting()
+    talk.click("shorter")
+    talk.send(Choose("sent", "rev:1", talk.case.id))
+    assert "earlier step" in talk.texts()
+    assert talk.case.phase is Phase.DRAFTING
+    assert isinstance(talk.last, ShowRevision) and talk.last.number == 2
+
+
+def test_a_button_for_someone_elses_case_is_refused() -> None:
+    talk = _drafting()
+    before = talk.state
+    talk.send(Choose("sent", "rev:1", "case-of-another-user"))
+    assert "someone else" in talk.texts()
+    assert talk.state == before
+
+
+def test_a_value_that_is_not_an_option_changes_nothing() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    before = talk.state
+    talk.send(Choose("ceo", "stage", talk.case.id))
+    assert talk.state == before
+    assert "isn't one of the options" in talk.texts()
+
+
+@pytest.mark.parametrize(
+    "company",
+    ["", "x" * 121, "Acme\x00Corp", "Acme\x1b[31m"],
+    ids=["empty", "too-long", "nul", "escape"],
+)
+def test_bad_details_get_a_clear_answer_and_change_nothing(company: str) -> None:
+    talk = Talk()
+    talk.start()
+    before = talk.state
+    talk.send(SubmitForm("details", {"company": company, "role": "Analyst"}, talk.case.id))
+    assert talk.state == before
+    message = talk.replies[0]
+    assert isinstance(message, Say) and message.text
+    assert talk.question == "details"
+
+
+@pytest.mark.parametrize("company", ["{{ 7*7 }}", "Ünïcödé 🚀", "شركة", "<!channel>"])
+def test_unusual_but_valid_names_are_kept_literally(company: str) -> None:
+    talk = Talk()
+    answer_through(talk, company=company, **SCREENING)
+    talk.click("draft")
+    rev = talk.revision()
+    assert company in rev.draft.body + rev.draft.subject
+    assert "49" not in rev.draft.body
+
+
+def test_a_huge_message_is_refused_without_change() -> None:
+    talk = Talk()
+    talk.start()
+    before = talk.state
+    talk.say("a" * 100_000)
+    assert "too long" in talk.texts()
+    assert talk.state == before
+
+
+def test_nudge_until_sent_then_silence() -> None:
+    talk = _drafting()
+    case_id = talk.case.id
+    talk.due("nudge_send", case_id)
+    assert "isn't marked as sent" in talk.texts()
+    talk.say("sent")  # typed label of the action
+    assert talk.state.case(case_id).phase is Phase.SENT
+    replies = talk.due("nudge_send", case_id)
+    assert replies == ()
+
+
+def test_typed_numbers_and_labels_answer_buttons() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.say("3")
+    assert talk.case.answers.stage.value == "screening"
+    talk.say("No")
+    assert talk.case.answers.negotiable is False
+    talk.say("99")
+    assert "pick one of the options" in talk.texts()

@@ -1,0 +1,199 @@
+"""Transcripts of whole conversations through the pure flow: every stage and every reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.flow.replies import ScheduleReminder, ShowChecklist
+from bot.flow.state import Phase
+from bot.model import Reason, Stage
+from tests.core.conversation import SIGNATURE, Talk, answer_through
+
+# The questions each stage asks, in order, with the answers this table gives.
+STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
+    Stage.APPLIED: [("stage", "applied"), ("reason", "other_offer"), ("recruiter", "no"),
+                    ("main_channel", "email"), ("door", "no")],
+    Stage.SCREENING: [("stage", "screening"), ("negotiable", "no"), ("reason", "not_a_fit"), ("recruiter", "no"),
+                      ("main_channel", "email"), ("door", "yes")],
+    Stage.INTERVIEWING: [("stage", "interviewing"), ("negotiable", "no"), ("reason", "personal"),
+                         ("recruiter", "no"), ("main_channel", "email"), ("door", "no")],
+    Stage.FINAL: [("stage", "final"), ("negotiable", "no"), ("reason", "other_offer"), ("recruiter", "no"),
+                  ("rapport", "yes"), ("door", "yes")],
+    Stage.OFFER: [("stage", "offer"), ("negotiable", "no"), ("reason", "compensation"), ("recruiter", "no"),
+                  ("door", "no")],
+    Stage.ACCEPTED: [("stage", "accepted"), ("negotiable", "no"), ("reason", "relocation_visa"),
+                     ("recruiter", "no"), ("signed", "yes"), ("money", "both"), ("visa", "yes"), ("door", "no")],
+}
+EXPECTED_CHANNELS = {
+    Stage.APPLIED: ("email",),
+    Stage.SCREENING: ("email",),
+    Stage.INTERVIEWING: ("email",),
+    Stage.FINAL: ("phone", "email"),
+    Stage.OFFER: ("phone", "email"),
+    Stage.ACCEPTED: ("phone", "email"),
+}
+
+
+def _walk(talk: Talk, path: list[tuple[str, str]]) -> None:
+    talk.start()
+    assert talk.question == "details"
+    talk.fill(company="Acme", role="Data Engineer", contact="Dana Reyes")
+    for question, value in path:
+        assert talk.question == question, f"expected to be asked {question!r}, was asked {talk.question!r}"
+        talk.click(value)
+    assert talk.question == "signature", "a first-time user is asked how they sign"
+    talk.fill(**SIGNATURE)
+
+
+@pytest.mark.parametrize("stage", list(STAGE_PATHS), ids=str)
+def test_each_stage_asks_its_questions_then_plans_drafts_and_records_the_send(stage: Stage) -> None:
+    talk = Talk()
+    _walk(talk, STAGE_PATHS[stage])
+    plan = talk.plan()
+    assert plan.channels == EXPECTED_CHANNELS[stage]
+    assert plan.action == "withdraw"
+    assert talk.question == "plan"
+    talk.click("draft")
+    rev = talk.revision()
+    assert rev.number == 1
+    if "phone" in plan.channels:
+        assert rev.draft.kind.value == "phone_script"
+        talk.click("call_done")
+        rev = talk.revision()
+        assert rev.number == 2 and rev.draft.kind.value == "follow_up_email", "a call is confirmed in writing"
+    else:
+        assert rev.draft.kind.value == "email"
+    assert "Acme" in rev.draft.body or "Acme" in rev.draft.subject
+    talk.click("sent")
+    assert talk.case.phase is Phase.SENT
+    assert talk.case.sent_at is not None
+    assert any("Sent draft" in e.text and "by email" in e.text for e in talk.case.log), "the send is logged"
+    checklist = next(r for r in talk.replies if isinstance(r, ShowChecklist))
+    ticked = {i.id for i in checklist.items if i.done}
+    assert {"decide", "draft", "send_and_log"} <= ticked
+    kinds = {e.kind for e in talk.effects if isinstance(e, ScheduleReminder)}
+    assert {"checkin_2w", "checkin_3m"} <= kinds, "opt-in check-ins are scheduled after sending"
+
+
+def test_no_response_needs_no_message_and_can_turn_into_applied() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.click("no_response")
+    plan = talk.plan()
+    assert plan.action == "none" and plan.channels == ()
+    assert "no action is needed" in " ".join(plan.reasoning)
+    assert talk.question == "no_action"
+    talk.click("reached_out")
+    assert talk.question == "reason", "once they reach out it becomes an 'applied' case"
+    assert talk.case.answers.stage is Stage.APPLIED
+
+
+def test_no_response_can_be_closed() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.click("no_response")
+    talk.click("close")
+    assert talk.state.cases[0].phase is Phase.CLOSED
+    assert talk.state.active is None
+
+
+@pytest.mark.parametrize("reason", list(Reason), ids=str)
+def test_every_reason_reaches_a_linted_email_draft(reason: Reason) -> None:
+    talk = Talk()
+    answer_through(talk, stage="interviewing", negotiable="no", reason=reason.value, recruiter="no",
+                   main_channel="email", door="no")
+    talk.click("draft")
+    rev = talk.revision()
+    assert rev.draft.kind.value == "email"
+    assert "withdraw" in rev.draft.body.lower()
+    codes = {f.code for f in rev.findings}
+    assert not codes, f"our own draft should lint clean, got {codes}"
+    if reason is Reason.RED_FLAGS:
+        assert "enjoy" not in rev.draft.body.lower()
+
+
+def test_negotiation_path_first_then_withdraw_when_it_fails() -> None:
+    talk = Talk()
+    answer_through(talk, stage="offer", negotiable="yes", reason="compensation", recruiter="no", door="no")
+    assert talk.plan().action == "negotiate"
+    talk.click("draft")
+    assert talk.revision().draft.kind.value == "negotiation_email"
+    talk.click("sent")
+    assert talk.case.phase is Phase.NEGOTIATING
+    assert any(isinstance(e, ScheduleReminder) and e.kind == "negotiation_check" for e in talk.effects)
+    talk.click("withdraw")
+    assert talk.plan().action == "withdraw"
+    assert talk.plan().channels == ("phone", "email")
+
+
+def test_negotiation_that_works_closes_the_case_as_stayed() -> None:
+    talk = Talk()
+    answer_through(talk, stage="final", negotiable="yes", reason="compensation", recruiter="no", rapport="no",
+                   door="no")
+    talk.click("draft")
+    talk.click("sent")
+    talk.click("stayed")
+    assert talk.state.cases[0].phase is Phase.STAYED
+
+
+def test_withdraw_instead_of_negotiating() -> None:
+    talk = Talk()
+    answer_through(talk, stage="offer", negotiable="yes", reason="other_offer", recruiter="no", door="no")
+    talk.click("withdraw")
+    assert talk.plan().action == "withdraw"
+
+
+def test_recruiter_is_told_first_with_a_recruiter_note() -> None:
+    talk = Talk()
+    answer_through(talk, stage="screening", negotiable="no", reason="other_offer", recruiter="yes",
+                   main_channel="email", door="no")
+    assert talk.plan().channels[0] == "recruiter"
+    talk.click("draft")
+    assert talk.revision().draft.kind.value == "recruiter_note"
+    talk.click("sent")
+    assert "tell_people" in talk.case.done
+
+
+def test_linkedin_is_offered_early_when_informal() -> None:
+    talk = Talk()
+    answer_through(talk, stage="screening", negotiable="no", reason="not_a_fit", recruiter="no",
+                   main_channel="linkedin", informal="yes", door="no")
+    assert talk.plan().channels == ("linkedin", "email")
+
+
+def test_accepted_asks_about_signed_money_and_visa_and_plans_accordingly() -> None:
+    talk = Talk()
+    answer_through(talk, stage="accepted", negotiable="no", reason="personal", recruiter="no", signed="yes",
+                   money="bonus", visa="yes", door="no")
+    ids = {line.id for line in talk.plan().checklist}
+    assert {"review_signed", "apologize", "repayment", "visa_notice"} <= ids
+    nudge = [e for e in talk.effects if isinstance(e, ScheduleReminder) and e.kind == "nudge_send"]
+    assert nudge and (nudge[0].due - talk.now).total_seconds() <= 24 * 3600, "accepted: nudged within a day"
+
+
+def test_signature_is_asked_once_and_reused() -> None:
+    talk = Talk()
+    answer_through(talk, stage="screening", negotiable="no", reason="personal", recruiter="no",
+                   main_channel="email", door="no")
+    talk.start(new=True)
+    talk.fill(company="Globex", role="Analyst")
+    for q, v in [("stage", "screening"), ("negotiable", "no"), ("reason", "personal"), ("recruiter", "no"),
+                 ("main_channel", "email"), ("door", "no")]:
+        assert talk.question == q
+        talk.click(v)
+    assert talk.question == "plan", "the signature was not asked again"
+    talk.click("draft")
+    assert "Sam Lee" in talk.revision().draft.body
+
+
+def test_help_link_is_suggested_only_when_configured() -> None:
+    with_link = Talk(help_url="https://community.example/coach")
+    answer_through(with_link, stage="accepted", negotiable="no", reason="personal", recruiter="no", signed="no",
+                   money="none", visa="no", door="no")
+    assert with_link.plan().help_url == "https://community.example/coach"
+    without = Talk()
+    answer_through(without, stage="accepted", negotiable="no", reason="personal", recruiter="no", signed="no",
+                   money="none", visa="no", door="no")
+    assert without.plan().help_url is None
