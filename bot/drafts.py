@@ -1,0 +1,160 @@
+"""Draft rendering: one jinja2 template per draft kind, filled in for one situation.
+
+This module owns the sandboxed jinja2 environment (built once per renderer), the
+context every template sees, the placeholders for missing details, the one
+neutral reason line per `Reason`, and the split of a template's output into a
+subject and a body. The wording itself lives in `templates/*.j2`. It does not
+choose which drafts to write (`bot.roadmap`) nor check them (`bot.lint`), and it
+does no platform escaping (the adapters do).
+
+Template context (the names operators' override templates can rely on):
+`kind`, `company`, `role`, `contact`, `name`, `signature` (list of the non-empty
+lines among name, email, phone), `stage`, `reason` (the enum values as str),
+`reason_line`, `door_open`, `shorter`, `warmer`, `relocation`, `signing_bonus`,
+`visa`, `signed`, `via_recruiter`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.model import Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation
+
+PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]")
+"""Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
+
+CONTACT_PLACEHOLDER = "[Contact name]"
+COMPANY_PLACEHOLDER = "[Company]"
+ROLE_PLACEHOLDER = "[Role]"
+NAME_PLACEHOLDER = "[Your name]"
+
+NO_SUBJECT_KINDS = frozenset({DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN})
+
+_REASON_LINES: dict[Reason, str] = {
+    Reason.OTHER_OFFER: "I've accepted another offer.",
+    Reason.NOT_A_FIT: "I've concluded the role isn't the right fit for my goals.",
+    Reason.COMPENSATION: "The overall package doesn't meet what I need at this point.",
+    Reason.PERSONAL: "Personal circumstances mean the timing no longer works for me.",
+    Reason.RELOCATION_VISA: "My relocation and visa timeline no longer fits the start date.",
+    # red_flags: no reason at all keeps the message shortest and free of criticism.
+    Reason.RED_FLAGS: "",
+    Reason.UNSPECIFIED: "",
+}
+
+_MULTI_BLANK = re.compile(r"\n{3,}")
+
+
+class TemplateProblem(Exception):
+    """A draft template could not be loaded or rendered; the message names the file."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"draft template {where}: {detail}")
+        self.where = where
+        self.detail = detail
+
+
+def reason_line(situation: Situation) -> str:
+    """The one neutral sentence for the situation's reason; "" when there is none to give."""
+    return _REASON_LINES[situation.reason]
+
+
+def _clean(value: str) -> str:
+    """User text on one line: newlines and runs of spaces collapse, so it can't fake a subject."""
+    return " ".join(value.split())
+
+
+def draft_context(situation: Situation, style: DraftStyle, kind: DraftKind) -> dict[str, object]:
+    """The data a template sees; user-typed values are data here, never template source."""
+    s = situation
+    name = _clean(s.signature.name) or NAME_PLACEHOLDER
+    signature = [line for line in (name, _clean(s.signature.email), _clean(s.signature.phone)) if line]
+    return {
+        "kind": kind.value,
+        "company": _clean(s.company) or COMPANY_PLACEHOLDER,
+        "role": _clean(s.role) or ROLE_PLACEHOLDER,
+        "contact": _clean(s.contact) or CONTACT_PLACEHOLDER,
+        "name": name,
+        "signature": signature,
+        "stage": s.stage.value,
+        "reason": s.reason.value,
+        "reason_line": reason_line(s) if style.include_reason else "",
+        "door_open": style.door_open,
+        "shorter": style.shorter,
+        "warmer": style.warmer,
+        "relocation": s.relocation,
+        "signing_bonus": s.signing_bonus,
+        "visa": s.visa,
+        "signed": s.signed,
+        "via_recruiter": s.via_recruiter,
+    }
+
+
+def split_subject(text: str) -> tuple[str, str]:
+    """Split a leading `Subject: ...` line off `text`; tidy the body's blank lines."""
+    first, _, rest = text.strip().partition("\n")
+    if first.lower().startswith("subject:"):
+        return first[len("subject:") :].strip(), tidy_body(rest)
+    return "", tidy_body(text)
+
+
+def tidy_body(text: str) -> str:
+    """Strip trailing spaces and the ends; collapse runs of blank lines to one."""
+    lines = "\n".join(line.rstrip() for line in text.splitlines())
+    return _MULTI_BLANK.sub("\n\n", lines).strip()
+
+
+def _load_shipped(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+    """Read a shipped template through importlib.resources, so any working directory works."""
+    resource = files("templates").joinpath(name)
+    if not resource.is_file():
+        return None
+    return resource.read_text(encoding="utf-8"), f"templates/{name}", lambda: True
+
+
+class DraftRenderer:
+    """Renders drafts from the shipped templates, or an operator's override of the same name."""
+
+    def __init__(self, *, override_dir: Path | None = None) -> None:
+        if override_dir is not None and not Path(override_dir).is_dir():
+            raise TemplateProblem(repr(str(override_dir)), "the templates folder does not exist")
+        self._override_dir = Path(override_dir) if override_dir is not None else None
+        loaders: list[jinja2.BaseLoader] = [jinja2.FunctionLoader(_load_shipped)]
+        if self._override_dir is not None:
+            loaders.insert(0, jinja2.FileSystemLoader(str(self._override_dir)))
+        self._env = SandboxedEnvironment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+    def render(self, spec: DraftSpec, situation: Situation, style: DraftStyle) -> Draft:
+        """Fill the template for `spec.kind`; raise `TemplateProblem` if the template is broken."""
+        name = f"{spec.kind.value}.j2"
+        try:
+            template = self._env.get_template(name)
+            text = template.render(draft_context(situation, style, spec.kind))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(self._where(name), f"syntax error on line {exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateProblem(self._where(name), "no such template") from exc
+        except Exception as exc:  # an override may fail in any way; report it, never a raw traceback
+            raise TemplateProblem(self._where(name), f"{type(exc).__name__}: {exc}") from exc
+        if spec.kind in NO_SUBJECT_KINDS:
+            subject, body = "", tidy_body(text)
+        else:
+            subject, body = split_subject(text)
+        return Draft(kind=spec.kind, channel=spec.channel, subject=subject, body=body)
+
+    def _where(self, name: str) -> str:
+        if self._override_dir is not None and (self._override_dir / name).is_file():
+            return str(self._override_dir / name)
+        return f"templates/{name}"
