@@ -98,7 +98,6 @@ class Action(StrEnum):
 
 class Urgency(StrEnum):
     NONE = "none"
-    SOON = "soon"
     PROMPT = "prompt"
     IMMEDIATE = "immediate"
 

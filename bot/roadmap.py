@@ -24,7 +24,7 @@ from bot.model import (
 )
 
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
-NEGOTIABLE_STAGES = (Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
+NEGOTIABLE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
 
 
 def plan_for(situation: Situation, *, help_url: str | None = None) -> Plan:
@@ -180,8 +180,8 @@ def checklist_for(s: Situation, action: Action, channels: tuple[Channel, ...]) -
     add(ChecklistItem("decide", "Confirm your decision and write your reason in one sentence."))
     if s.stage is Stage.ACCEPTED:
         add(ChecklistItem("review_signed", "Review anything you signed for obligations before you act."))
-    people = "your recruiter" if s.via_recruiter else "anyone involved, such as a recruiter or mentor"
-    add(ChecklistItem("tell_people", f"Tell {people} first."))
+    people = "your recruiter first" if s.via_recruiter else "anyone involved first, such as a recruiter or mentor"
+    add(ChecklistItem("tell_people", f"Tell {people}."))
     add(ChecklistItem("choose_channel", "Use the channel: " + " → ".join(c.value for c in channels) + "."))
     add(ChecklistItem("draft", "Draft a brief message: thanks, a clear withdrawal, an optional one-line reason, goodwill."))
     if Channel.PHONE in channels:

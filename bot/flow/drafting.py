@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.flow.outcome import Context, Step
+from bot.flow.questions import next_question
 from bot.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
 from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
 from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
@@ -84,7 +85,7 @@ def choose_plan(conv: Conversation, case: Case, value: str, ctx: Context) -> Ste
 def choose_no_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
     if value == "reached_out":
         case = replace(case, answers=replace(case.answers, stage=Stage.APPLIED), phase=Phase.ASKING)
-        case = replace(case, question="reason", asked=(*case.asked, "stage"))
+        case = replace(case, question=next_question(case, conv.profile, after="stage"), asked=(*case.asked, "stage"))
         conv = _save(conv, case)
         note = Say("Then reply soon and keep it short. A couple more questions:", case.id)
         return Step(conv, (note, *case_prompt(case, conv, ctx)))

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from bot.flow.replies import FormField, Option
 from bot.flow.state import Answers, Case, Profile
 from bot.model import Channel, Reason, Signature, Stage
+from bot.roadmap import NEGOTIABLE_STAGES
 
 YES_NO = (Option("Yes", "yes"), Option("No", "no"))
-NEGOTIABLE_STAGES = (Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
 
 

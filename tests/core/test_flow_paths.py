@@ -11,7 +11,7 @@ from tests.core.conversation import SIGNATURE, Talk, answer_through
 
 # The questions each stage asks, in order, with the answers this table gives.
 STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
-    Stage.APPLIED: [("stage", "applied"), ("reason", "other_offer"), ("recruiter", "no"),
+    Stage.APPLIED: [("stage", "applied"), ("negotiable", "no"), ("reason", "other_offer"), ("recruiter", "no"),
                     ("main_channel", "email"), ("door", "no")],
     Stage.SCREENING: [("stage", "screening"), ("negotiable", "no"), ("reason", "not_a_fit"), ("recruiter", "no"),
                       ("main_channel", "email"), ("door", "yes")],
@@ -85,7 +85,7 @@ def test_no_response_needs_no_message_and_can_turn_into_applied() -> None:
     assert "no action is needed" in " ".join(plan.reasoning)
     assert talk.question == "no_action"
     talk.click("reached_out")
-    assert talk.question == "reason", "once they reach out it becomes an 'applied' case"
+    assert talk.question == "negotiable", "once they reach out it becomes an 'applied' case"
     assert talk.case.answers.stage is Stage.APPLIED
 
 

@@ -1,0 +1,140 @@
+"""`coach plan --stage S [...] [--json]`: the plan for one situation, without a conversation.
+
+This module owns the options of `coach plan`, their validation (known values,
+length caps, no control characters; UsageError with one line otherwise) and the
+printing. The plan itself comes from `bot.plan_output`. It imports no platform
+or database library, so the command stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from enum import StrEnum
+from typing import NoReturn, TypeVar
+
+from adapters.cli import UsageError
+from bot import config
+from bot.model import Channel, Reason, Signature, Situation, Stage
+from bot.plan_output import full_plan, plan_to_json, plan_to_text
+
+TEXT_LIMITS: dict[str, int] = {"company": 120, "role": 120, "contact": 80, "name": 80, "email": 254, "phone": 40}
+"""Most characters each free-text option may hold."""
+
+MAIN_CHANNELS = (Channel.EMAIL, Channel.PHONE, Channel.LINKEDIN)
+FLAGS: dict[str, str] = {
+    "via_recruiter": "you applied through a recruiter or agency",
+    "rapport": "you built a rapport with the hiring manager",
+    "informal": "the relationship is informal",
+    "signed": "you signed an offer or contract",
+    "relocation": "you received relocation assistance",
+    "signing_bonus": "you received a signing bonus",
+    "visa": "the employer started visa sponsorship or relocation steps",
+    "keep_door_open": "you want to keep the door open",
+    "negotiable": "you'd still want the job if pay, scope or flexibility changed",
+}
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """Declare the options of `coach plan` (values are checked in `run`, one line per error)."""
+    parser.error = _one_line_error(parser)  # type: ignore[method-assign]
+    parser.add_argument("--stage", help="how far it got (required): " + ", ".join(Stage))
+    parser.add_argument("--reason", default=Reason.UNSPECIFIED.value, help="why you're leaving: " + ", ".join(Reason))
+    parser.add_argument(
+        "--main-channel", default=Channel.EMAIL.value, help="how you've mostly talked: email, phone, linkedin"
+    )
+    for flag, text in FLAGS.items():
+        parser.add_argument("--" + flag.replace("_", "-"), dest=flag, action="store_true", help=text)
+    for option in TEXT_LIMITS:
+        parser.add_argument(f"--{option}", default="", help=f"at most {TEXT_LIMITS[option]} characters")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (SPEC §5)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the plan for the situation the options describe; 0 on success."""
+    situation = situation_from_args(args)
+    from bot.drafts import DraftRenderer, TemplateProblem
+
+    try:
+        renderer = DraftRenderer(override_dir=config.templates_dir())
+        full = full_plan(situation, renderer=renderer, help_url=config.help_url())
+    except (config.ConfigError, TemplateProblem) as exc:
+        raise UsageError(_one_line(str(exc))) from None
+    if args.json:
+        print(json.dumps(plan_to_json(full), indent=2))  # ASCII escapes: safe on any console encoding
+    else:
+        if hasattr(sys.stdout, "reconfigure"):  # a non-UTF-8 console shows "?" rather than a traceback
+            sys.stdout.reconfigure(errors="replace")
+        print(plan_to_text(full))
+    return 0
+
+
+def situation_from_args(args: argparse.Namespace) -> Situation:
+    """The validated `Situation`; UsageError naming the option for any bad value."""
+    text = {option: check_text(option, getattr(args, option)) for option in TEXT_LIMITS}
+    if text["email"] and not _EMAIL.fullmatch(text["email"]):
+        raise UsageError(f"--email {text['email']!r} does not look like an email address")
+    if args.stage is None:
+        raise UsageError("--stage is required; choose one of: " + ", ".join(Stage))
+    main_channel = _choice(Channel, args.main_channel, "main-channel", allowed=MAIN_CHANNELS)
+    return Situation(
+        stage=_choice(Stage, args.stage, "stage"),
+        reason=_choice(Reason, args.reason, "reason"),
+        main_channel=main_channel,
+        company=text["company"],
+        role=text["role"],
+        contact=text["contact"],
+        signature=Signature(name=text["name"], email=text["email"], phone=text["phone"]),
+        **{flag: bool(getattr(args, flag)) for flag in FLAGS},
+    )
+
+
+def check_text(option: str, value: str | None) -> str:
+    """`value` stripped; UsageError when it is too long or holds control characters."""
+    value = value or ""
+    limit = TEXT_LIMITS[option]
+    if len(value) > limit:
+        raise UsageError(f"--{option} is {len(value):,} characters long; the limit is {limit}")
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            raise UsageError(f"--{option} is not valid UTF-8 text")
+        if category in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS:
+            raise UsageError(f"--{option} contains a control character (U+{ord(ch):04X}); use plain text")
+    return value.strip()
+
+
+def _choice(enum: type[_E], value: str, option: str, *, allowed: tuple[_E, ...] | None = None) -> _E:
+    """`value` as a member of `enum` (within `allowed`); UsageError listing the valid values."""
+    valid = allowed or tuple(enum)
+    cleaned = value.strip().lower().replace("-", "_")
+    for member in valid:
+        if member.value == cleaned:
+            return member
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    raise UsageError(f"unknown --{option} {_printable(shown)!r}; choose one of: {', '.join(m.value for m in valid)}")
+
+
+def _one_line_error(parser: argparse.ArgumentParser) -> Callable[[str], NoReturn]:
+    """An `error` for `parser` that prints one line (no usage block) and exits 2, as UsageError does."""
+
+    def error(message: str) -> NoReturn:
+        print(f"{parser.prog}: {_one_line(message)} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+    return error
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_printable(part) for part in text.split())

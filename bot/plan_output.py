@@ -1,0 +1,132 @@
+"""The whole answer to `coach plan`: roadmap plan, rendered drafts and their lint.
+
+`full_plan` puts `bot.roadmap.plan_for`, a draft renderer and `bot.lint.lint_text`
+together; `plan_to_json` gives the SPEC §5 JSON shape and `plan_to_text` a
+readable terminal version. Pure: no I/O, no environment, no jinja2 import (the
+renderer is passed in), and no platform escaping (callers do that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.lint import lint_text
+from bot.model import (
+    Action,
+    Channel,
+    Draft,
+    DraftKind,
+    DraftSpec,
+    DraftStyle,
+    Finding,
+    Plan,
+    Situation,
+)
+from bot.roadmap import default_style, plan_for
+
+DRAFT_TITLES: dict[DraftKind, str] = {
+    DraftKind.EMAIL: "Email",
+    DraftKind.PHONE_SCRIPT: "Call script",
+    DraftKind.FOLLOW_UP_EMAIL: "Email confirming the call",
+    DraftKind.RECRUITER_NOTE: "Note to your recruiter",
+    DraftKind.LINKEDIN: "LinkedIn message",
+    DraftKind.NEGOTIATION_EMAIL: "Email asking to talk it over",
+}
+
+_ACTION_HEADLINES: dict[Action, str] = {
+    Action.NONE: "No action needed",
+    Action.WITHDRAW: "Withdraw",
+    Action.NEGOTIATE: "Negotiate first, then withdraw if it doesn't work out",
+}
+
+
+class Renderer(Protocol):
+    """What `full_plan` needs from a draft renderer (`bot.drafts.DraftRenderer` fits)."""
+
+    def render(self, spec: DraftSpec, situation: Situation, style: DraftStyle) -> Draft: ...
+
+
+@dataclass(frozen=True)
+class DraftFinding:
+    """One lint finding, tied to the draft it was found in."""
+
+    draft: DraftKind
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class FullPlan:
+    """A plan with its drafts rendered (in `plan.draft_specs` order) and checked."""
+
+    situation: Situation
+    plan: Plan
+    drafts: tuple[Draft, ...]
+    lint: tuple[DraftFinding, ...]
+
+
+def full_plan(situation: Situation, *, renderer: Renderer, help_url: str | None) -> FullPlan:
+    """Plan `situation`, render each draft with the default style and lint it.
+
+    Renderer errors (e.g. `bot.drafts.TemplateProblem`) propagate unchanged.
+    """
+    plan = plan_for(situation, help_url=help_url)
+    style = default_style(situation)
+    drafts = tuple(renderer.render(spec, situation, style) for spec in plan.draft_specs)
+    lint = tuple(
+        DraftFinding(draft.kind, finding)
+        for draft in drafts
+        for finding in lint_text(draft.body, stage=situation.stage, kind=draft.kind, channel=draft.channel)
+    )
+    return FullPlan(situation=situation, plan=plan, drafts=drafts, lint=lint)
+
+
+def plan_to_json(full: FullPlan) -> dict[str, object]:
+    """The SPEC §5 object: exactly action, channels, urgency, reasoning, checklist, drafts, lint, help."""
+    plan = full.plan
+    help_ = None if plan.help is None else {"url": plan.help.url, "reasons": list(plan.help.reasons)}
+    return {
+        "action": plan.action.value,
+        "channels": [channel.value for channel in plan.channels],
+        "urgency": plan.urgency.value,
+        "reasoning": list(plan.reasoning),
+        "checklist": [{"id": item.id, "text": item.text} for item in plan.checklist],
+        "drafts": [
+            {"kind": d.kind.value, "channel": d.channel.value, "subject": d.subject, "body": d.body}
+            for d in full.drafts
+        ],
+        "lint": [{"draft": n.draft.value, "code": n.finding.code, "message": n.finding.message} for n in full.lint],
+        "help": help_,
+    }
+
+
+def plan_to_text(full: FullPlan) -> str:
+    """The plan as plain text for a terminal: action, channels and why, checklist, drafts, lint, help."""
+    plan, s = full.plan, full.situation
+    lines = [f"Plan: {_ACTION_HEADLINES[plan.action]}"]
+    about = " at ".join(part for part in (s.role, s.company) if part)
+    lines.append(f"For: {about} ({s.stage.label.lower()})" if about else f"Stage: {s.stage.label.lower()}")
+    if plan.channels:
+        lines.append("Channels: " + " → ".join(_channel_name(c) for c in plan.channels))
+    lines.append(f"Urgency: {plan.urgency.value}")
+    lines += ["", "Why:", *(f"  - {sentence}" for sentence in plan.reasoning)]
+    lines += ["", "Checklist:", *(f"  [ ] {item.text}" for item in plan.checklist)]
+    for number, draft in enumerate(full.drafts, start=1):
+        lines += ["", f"{number}. {DRAFT_TITLES[draft.kind]} ({_channel_name(draft.channel)})", "-" * 40]
+        if draft.subject:
+            lines += [f"Subject: {draft.subject}", ""]
+        lines.append(draft.body)
+    if full.drafts:
+        lines += ["", "Draft check:"]
+        if full.lint:
+            lines += [f"  - {DRAFT_TITLES[n.draft]}: {n.finding.message} ({n.finding.code})" for n in full.lint]
+        else:
+            lines.append("  No problems found.")
+    if plan.help is not None:
+        lines += ["", f"Talking it through with a coach could help: {plan.help.url}"]
+        lines += [f"  - because {reason}" for reason in plan.help.reasons]
+    return "\n".join(lines)
+
+
+def _channel_name(channel: Channel) -> str:
+    return {Channel.RECRUITER: "your recruiter", Channel.LINKEDIN: "LinkedIn"}.get(channel, channel.value)
