@@ -49,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -65,6 +72,7 @@ class Console:
         self.stdin = stdin
         self.out = stdout
         self.export_dir = Path.cwd()
+        self.echo_input = not _is_tty(stdin)
 
     def run(self) -> None:
         for _key, outcome in self._due():
@@ -126,6 +134,10 @@ class Console:
         line = self.stdin.readline()
         if not line:
             return None
+        if not self.echo_input:
+            return line.rstrip("\n")
+        # Piped input is not echoed by a terminal: print it so the transcript reads like a conversation.
+        self.out.write(line if line.endswith("\n") else line + "\n")
         return line.rstrip("\n")
 
     def print(self, text: str = "") -> None:

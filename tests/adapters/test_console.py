@@ -1,0 +1,95 @@
+"""`coach chat` as a user runs it: a real process, piped answers, a SQLite file, a restart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def chat(tmp_path: Path, answers: list[str], *, user: str = "sam") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
+        "PYTHONPATH": str(REPO),
+        "COACH_HELP_URL": "",
+    }
+    work = tmp_path / "elsewhere"
+    work.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "chat", "--user", user],
+        input="\n".join(answers) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+FINAL_WITH_RAPPORT = [
+    "Acme", "Data Engineer", "Dana Reyes",  # the details form
+    "After the final interview", "no",  # stage (by label), negotiable
+    "1", "no", "yes", "yes",  # reason: other offer, recruiter, rapport, door
+    "Sam Lee", "sam@example.com", "+1 555 0100",  # signature form
+    "1",  # show my drafts
+]
+
+
+def test_piped_conversation_reaches_a_phone_script_and_exits_cleanly(tmp_path: Path) -> None:
+    result = chat(tmp_path, FINAL_WITH_RAPPORT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in result.stderr
+    assert "Channels: phone → email" in out
+    assert "draft 1: phone script (phone)" in out
+    assert "Call done" in out
+    assert "Bye for now" in out
+
+
+def test_a_new_process_resumes_at_the_same_question(tmp_path: Path) -> None:
+    first = chat(tmp_path, FINAL_WITH_RAPPORT[:5])  # stops after "negotiable", at the reason question
+    assert first.returncode == 0, first.stderr
+    assert "What's the main reason?" in first.stdout.splitlines()[-8:][0] or "What's the main reason?" in first.stdout
+    second = chat(tmp_path, ["status"])
+    assert "Picking up where we left off: Acme — Data Engineer." in second.stdout
+    assert second.stdout.count("What's the main reason?") >= 1
+    assert "Which application" not in second.stdout, "it did not start over"
+
+
+def test_the_whole_way_to_sent_then_history_and_export(tmp_path: Path) -> None:
+    answers = [
+        "Acme", "Analyst", "",  # no contact name
+        "3", "no", "2", "no", "1", "no",  # screening, not negotiable, not a fit, no recruiter, email, no door
+        "Sam Lee", "sam@example.com", "",
+        "1",  # show drafts
+        "Mark as sent",
+        "history",
+        "export",
+    ]
+    result = chat(tmp_path, answers)
+    assert result.returncode == 0, result.stderr
+    assert "Recorded: sent by email" in result.stdout
+    assert "Sent draft 1 (email) by email" in result.stdout
+    exported = tmp_path / "elsewhere" / "exit-coach-export.json"
+    assert exported.is_file() and "Acme" in exported.read_text()
+
+
+def test_two_users_do_not_see_each_other(tmp_path: Path) -> None:
+    chat(tmp_path, FINAL_WITH_RAPPORT[:4], user="alice")
+    bob = chat(tmp_path, ["cases"], user="bob")
+    assert "Acme" not in bob.stdout
+
+
+@pytest.mark.parametrize("bad", ["{{ 7*7 }}", "<!channel>"])
+def test_template_syntax_and_mentions_stay_literal_in_the_terminal(tmp_path: Path, bad: str) -> None:
+    answers = [bad, "Analyst", "", "3", "no", "1", "no", "1", "no", "Sam", "sam@example.com", "", "1"]
+    result = chat(tmp_path, answers)
+    assert result.returncode == 0, result.stderr
+    assert bad in result.stdout
