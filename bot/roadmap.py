@@ -74,8 +74,7 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
     elif s.stage is Stage.FINAL and s.rapport:
         order = [Channel.PHONE, Channel.EMAIL]
         why.append(
-            "Call the hiring manager, then email to confirm, because you reached the final round "
-            "and built a rapport."
+            "Call the hiring manager, then email to confirm, because you reached the final round and built a rapport."
         )
     elif s.stage is Stage.FINAL:
         order = [Channel.EMAIL]
@@ -148,7 +147,9 @@ def _modifier_reasoning(s: Situation) -> list[str]:
             )
             out.append(f"Offer to discuss repaying or settling {money}, since you received it.")
         if s.visa:
-            out.append("Tell them at once, because they started visa or relocation steps; expect follow-up on next steps.")
+            out.append(
+                "Tell them at once, because they started visa or relocation steps; expect follow-up on next steps."
+            )
     if s.reason is Reason.RED_FLAGS:
         out.append(
             "Keep it to the shortest message: a plain thanks, no praise and no criticism. "
@@ -172,7 +173,11 @@ def checklist_for(s: Situation, action: Action, channels: tuple[Channel, ...]) -
     items: list[ChecklistItem] = []
     add = items.append
     if action is Action.NEGOTIATE:
-        add(ChecklistItem("deal_breakers", "Name the one or two deal-breakers (pay floor, remote work, visa sponsorship)."))
+        add(
+            ChecklistItem(
+                "deal_breakers", "Name the one or two deal-breakers (pay floor, remote work, visa sponsorship)."
+            )
+        )
         add(ChecklistItem("prepare_case", "Prepare your case: market figures and what you bring, in a few lines."))
         add(ChecklistItem("ask_meeting", "Ask them directly for a meeting about it."))
         add(ChecklistItem("set_deadline", "Give them reasonable time and tell them your decision deadline."))
@@ -183,7 +188,11 @@ def checklist_for(s: Situation, action: Action, channels: tuple[Channel, ...]) -
     people = "your recruiter first" if s.via_recruiter else "anyone involved first, such as a recruiter or mentor"
     add(ChecklistItem("tell_people", f"Tell {people}."))
     add(ChecklistItem("choose_channel", "Use the channel: " + " → ".join(c.value for c in channels) + "."))
-    add(ChecklistItem("draft", "Draft a brief message: thanks, a clear withdrawal, an optional one-line reason, goodwill."))
+    add(
+        ChecklistItem(
+            "draft", "Draft a brief message: thanks, a clear withdrawal, an optional one-line reason, goodwill."
+        )
+    )
     if Channel.PHONE in channels:
         add(ChecklistItem("call", "Make the call; be brief and kind."))
         add(ChecklistItem("confirm_in_writing", "After the call, send the email that confirms it."))

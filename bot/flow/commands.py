@@ -11,13 +11,13 @@ from dataclasses import replace
 
 from bot.flow.outcome import Context, Step
 from bot.flow.questions import Problem, submit_signature
-from bot.flow.replies import CancelReminders, ExportData, ForgetUser, Say
+from bot.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
 from bot.flow.state import Case, Conversation, Phase
 from bot.flow.texts import FAQ, HELP
 from bot.flow.view import prompt, show_checklist
 
 
-def _step(conv: Conversation, ctx: Context, *before: Say, effects: tuple = ()) -> Step:  # noqa: ANN001
+def _step(conv: Conversation, ctx: Context, *before: Say, effects: tuple[Effect, ...] = ()) -> Step:
     return Step(conv, (*before, *prompt(conv, ctx)), effects)
 
 
@@ -54,8 +54,9 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
         note = Say(f"Cancelled {case.title}. Its record is kept: `cases` shows it, `start` opens a new one.")
         return Step(conv, (note,), (CancelReminders(case.id),))
     # restart: the same case from its first question, keeping its log
-    fresh = Case(id=case.id, created_at=case.created_at, log=case.log, company=case.company, role=case.role,
-                 contact=case.contact).logged(ctx.stamp, "Restarted")
+    fresh = Case(
+        id=case.id, created_at=case.created_at, log=case.log, company=case.company, role=case.role, contact=case.contact
+    ).logged(ctx.stamp, "Restarted")
     conv = replace(conv.with_case(fresh), pending=None)
     return Step(conv, (Say("Starting this case over."), *prompt(conv, ctx)), (CancelReminders(case.id),))
 

@@ -17,7 +17,7 @@ from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
 from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
 from bot.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
 from bot.lint import lint_text
-from bot.model import Action, Channel, Draft, DraftKind, DraftSpec, Reason, Stage
+from bot.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
 from bot.roadmap import default_style, draft_spec_for_channel
 
 NUDGE_LIMIT = 5
@@ -45,7 +45,15 @@ def enter_plan(conv: Conversation, case: Case, ctx: Context) -> Step:
     return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)), effects)
 
 
-def _new_revision(case: Case, conv: Conversation, ctx: Context, spec: DraftSpec, *, style=None, body: str | None = None) -> Case:  # noqa: ANN001
+def _new_revision(
+    case: Case,
+    conv: Conversation,
+    ctx: Context,
+    spec: DraftSpec,
+    *,
+    style: DraftStyle | None = None,
+    body: str | None = None,
+) -> Case:
     style = style or case.style
     situation = situation_of(case, conv)
     draft = ctx.render(spec, situation, style)

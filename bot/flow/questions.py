@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.flow.replies import FormField, Option
-from bot.flow.state import Answers, Case, Profile
+from bot.flow.state import Case, Profile
 from bot.model import Channel, Reason, Signature, Stage
 from bot.roadmap import NEGOTIABLE_STAGES
 
@@ -61,7 +61,6 @@ class Question:
         return self.fields is not None
 
 
-
 def _answer(case: Case, **changes: object) -> Case:
     return replace(case, answers=replace(case.answers, **changes))
 
@@ -79,8 +78,12 @@ def _details_fields(case: Case, _profile: Profile) -> tuple[FormField, ...]:
         FormField("company", "Company", max_length=120, initial=case.company, hint="e.g. Acme"),
         FormField("role", "Role", max_length=120, initial=case.role, hint="e.g. Data Engineer"),
         FormField(
-            "contact", "Who have you been talking to? (optional)", required=False, max_length=80,
-            initial=case.contact, hint="the recruiter or hiring manager's name",
+            "contact",
+            "Who have you been talking to? (optional)",
+            required=False,
+            max_length=80,
+            initial=case.contact,
+            hint="the recruiter or hiring manager's name",
         ),
     )
 

@@ -145,8 +145,10 @@ def late_withdrawals(conversation: Conversation, *, excluding: str | None = None
     return sum(
         1
         for c in conversation.cases
-        if c.id != excluding and c.sent_at and c.answers.stage in LATE_STAGES and c.draft_kind
-        is not DraftKind.NEGOTIATION_EMAIL
+        if c.id != excluding
+        and c.sent_at
+        and c.answers.stage in LATE_STAGES
+        and c.draft_kind is not DraftKind.NEGOTIATION_EMAIL
     )
 
 

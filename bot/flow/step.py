@@ -187,8 +187,11 @@ def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
             return Step(conv, ())
         case = replace(case, nudges=case.nudges + 1)
         conv = conv.with_case(case)
-        note = Say(f"A nudge about {case.title}: your message isn't marked as sent yet. "
-                   "Sending it soon is kinder than silence.", case.id)
+        note = Say(
+            f"A nudge about {case.title}: your message isn't marked as sent yet. "
+            "Sending it soon is kinder than silence.",
+            case.id,
+        )
         effects = (ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(days=1)),)
         return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
     if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:

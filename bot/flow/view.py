@@ -11,7 +11,18 @@ from urllib.parse import quote
 
 from bot.flow.outcome import Context
 from bot.flow.questions import BY_ID, signature_fields
-from bot.flow.replies import Ask, AskForm, ChecklistLine, FormField, Option, Reply, Say, ShowChecklist, ShowPlan, ShowRevision
+from bot.flow.replies import (
+    Ask,
+    AskForm,
+    ChecklistLine,
+    FormField,
+    Option,
+    Reply,
+    Say,
+    ShowChecklist,
+    ShowPlan,
+    ShowRevision,
+)
 from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
 from bot.flow.texts import FAQ
 from bot.model import Action, Channel, Draft, DraftKind, Plan
@@ -193,9 +204,9 @@ def pending_prompt(conv: Conversation) -> Reply:
     if conv.pending == "faq":
         return Ask("faq", "Which question?", tuple(Option(e.question, e.key) for e in FAQ))
     if conv.pending == "cases":
-        options = tuple(
-            Option(f"{c.title} ({c.phase.value})", c.id) for c in conv.cases[-20:]
-        ) + (Option("Start a new case", "new"),)
+        options = tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in conv.cases[-20:]) + (
+            Option("Start a new case", "new"),
+        )
         return Ask("cases", "Your cases:", options)
     if conv.pending == "forget":
         return Ask(
@@ -204,8 +215,12 @@ def pending_prompt(conv: Conversation) -> Reply:
             (Option("Yes, delete it all", "yes", "danger"), Option("No, keep it", "no")),
         )
     if conv.pending == "settings_signature":
-        return AskForm("settings_signature", "Your signature", "How do you sign your messages?",
-                       signature_fields(None, conv.profile))
+        return AskForm(
+            "settings_signature",
+            "Your signature",
+            "How do you sign your messages?",
+            signature_fields(None, conv.profile),
+        )
     checkins = "on" if conv.profile.checkins else "off"
     return Ask(
         "settings",

@@ -34,10 +34,18 @@ def chat(tmp_path: Path, answers: list[str], *, user: str = "sam") -> subprocess
 
 
 FINAL_WITH_RAPPORT = [
-    "Acme", "Data Engineer", "Dana Reyes",  # the details form
-    "After the final interview", "no",  # stage (by label), negotiable
-    "1", "no", "yes", "yes",  # reason: other offer, recruiter, rapport, door
-    "Sam Lee", "sam@example.com", "+1 555 0100",  # signature form
+    "Acme",
+    "Data Engineer",
+    "Dana Reyes",  # the details form
+    "After the final interview",
+    "no",  # stage (by label), negotiable
+    "1",
+    "no",
+    "yes",
+    "yes",  # reason: other offer, recruiter, rapport, door
+    "Sam Lee",
+    "sam@example.com",
+    "+1 555 0100",  # signature form
     "1",  # show my drafts
 ]
 
@@ -65,9 +73,18 @@ def test_a_new_process_resumes_at_the_same_question(tmp_path: Path) -> None:
 
 def test_the_whole_way_to_sent_then_history_and_export(tmp_path: Path) -> None:
     answers = [
-        "Acme", "Analyst", "",  # no contact name
-        "3", "no", "2", "no", "1", "no",  # screening, not negotiable, not a fit, no recruiter, email, no door
-        "Sam Lee", "sam@example.com", "",
+        "Acme",
+        "Analyst",
+        "",  # no contact name
+        "3",
+        "no",
+        "2",
+        "no",
+        "1",
+        "no",  # screening, not negotiable, not a fit, no recruiter, email, no door
+        "Sam Lee",
+        "sam@example.com",
+        "",
         "1",  # show drafts
         "Mark as sent",
         "history",

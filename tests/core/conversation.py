@@ -89,8 +89,9 @@ class Talk:
         return next(r for r in reversed(self.replies) if isinstance(r, ShowRevision))
 
 
-def answer_through(talk: Talk, *, company: str = "Acme", role: str = "Data Engineer", contact: str = "Dana Reyes",
-                   **answers: str) -> None:
+def answer_through(
+    talk: Talk, *, company: str = "Acme", role: str = "Data Engineer", contact: str = "Dana Reyes", **answers: str
+) -> None:
     """Answer every roadmap question from `answers` (question id -> option value) until the plan shows."""
     talk.start()
     talk.fill(company=company, role=role, contact=contact)

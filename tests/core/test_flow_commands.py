@@ -9,8 +9,9 @@ from bot.flow.replies import Ask, AskForm, ExportData, ForgetUser, Say, ShowRevi
 from bot.flow.state import Phase
 from tests.core.conversation import Talk, answer_through
 
-SCREENING = dict(stage="screening", negotiable="no", reason="other_offer", recruiter="no", main_channel="email",
-                 door="no")
+SCREENING = dict(
+    stage="screening", negotiable="no", reason="other_offer", recruiter="no", main_channel="email", door="no"
+)
 
 
 def _drafting() -> Talk:

@@ -11,18 +11,55 @@ from tests.core.conversation import SIGNATURE, Talk, answer_through
 
 # The questions each stage asks, in order, with the answers this table gives.
 STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
-    Stage.APPLIED: [("stage", "applied"), ("negotiable", "no"), ("reason", "other_offer"), ("recruiter", "no"),
-                    ("main_channel", "email"), ("door", "no")],
-    Stage.SCREENING: [("stage", "screening"), ("negotiable", "no"), ("reason", "not_a_fit"), ("recruiter", "no"),
-                      ("main_channel", "email"), ("door", "yes")],
-    Stage.INTERVIEWING: [("stage", "interviewing"), ("negotiable", "no"), ("reason", "personal"),
-                         ("recruiter", "no"), ("main_channel", "email"), ("door", "no")],
-    Stage.FINAL: [("stage", "final"), ("negotiable", "no"), ("reason", "other_offer"), ("recruiter", "no"),
-                  ("rapport", "yes"), ("door", "yes")],
-    Stage.OFFER: [("stage", "offer"), ("negotiable", "no"), ("reason", "compensation"), ("recruiter", "no"),
-                  ("door", "no")],
-    Stage.ACCEPTED: [("stage", "accepted"), ("negotiable", "no"), ("reason", "relocation_visa"),
-                     ("recruiter", "no"), ("signed", "yes"), ("money", "both"), ("visa", "yes"), ("door", "no")],
+    Stage.APPLIED: [
+        ("stage", "applied"),
+        ("negotiable", "no"),
+        ("reason", "other_offer"),
+        ("recruiter", "no"),
+        ("main_channel", "email"),
+        ("door", "no"),
+    ],
+    Stage.SCREENING: [
+        ("stage", "screening"),
+        ("negotiable", "no"),
+        ("reason", "not_a_fit"),
+        ("recruiter", "no"),
+        ("main_channel", "email"),
+        ("door", "yes"),
+    ],
+    Stage.INTERVIEWING: [
+        ("stage", "interviewing"),
+        ("negotiable", "no"),
+        ("reason", "personal"),
+        ("recruiter", "no"),
+        ("main_channel", "email"),
+        ("door", "no"),
+    ],
+    Stage.FINAL: [
+        ("stage", "final"),
+        ("negotiable", "no"),
+        ("reason", "other_offer"),
+        ("recruiter", "no"),
+        ("rapport", "yes"),
+        ("door", "yes"),
+    ],
+    Stage.OFFER: [
+        ("stage", "offer"),
+        ("negotiable", "no"),
+        ("reason", "compensation"),
+        ("recruiter", "no"),
+        ("door", "no"),
+    ],
+    Stage.ACCEPTED: [
+        ("stage", "accepted"),
+        ("negotiable", "no"),
+        ("reason", "relocation_visa"),
+        ("recruiter", "no"),
+        ("signed", "yes"),
+        ("money", "both"),
+        ("visa", "yes"),
+        ("door", "no"),
+    ],
 }
 EXPECTED_CHANNELS = {
     Stage.APPLIED: ("email",),
@@ -102,8 +139,15 @@ def test_no_response_can_be_closed() -> None:
 @pytest.mark.parametrize("reason", list(Reason), ids=str)
 def test_every_reason_reaches_a_linted_email_draft(reason: Reason) -> None:
     talk = Talk()
-    answer_through(talk, stage="interviewing", negotiable="no", reason=reason.value, recruiter="no",
-                   main_channel="email", door="no")
+    answer_through(
+        talk,
+        stage="interviewing",
+        negotiable="no",
+        reason=reason.value,
+        recruiter="no",
+        main_channel="email",
+        door="no",
+    )
     talk.click("draft")
     rev = talk.revision()
     assert rev.draft.kind.value == "email"
@@ -130,8 +174,9 @@ def test_negotiation_path_first_then_withdraw_when_it_fails() -> None:
 
 def test_negotiation_that_works_closes_the_case_as_stayed() -> None:
     talk = Talk()
-    answer_through(talk, stage="final", negotiable="yes", reason="compensation", recruiter="no", rapport="no",
-                   door="no")
+    answer_through(
+        talk, stage="final", negotiable="yes", reason="compensation", recruiter="no", rapport="no", door="no"
+    )
     talk.click("draft")
     talk.click("sent")
     talk.click("stayed")
@@ -147,8 +192,9 @@ def test_withdraw_instead_of_negotiating() -> None:
 
 def test_recruiter_is_told_first_with_a_recruiter_note() -> None:
     talk = Talk()
-    answer_through(talk, stage="screening", negotiable="no", reason="other_offer", recruiter="yes",
-                   main_channel="email", door="no")
+    answer_through(
+        talk, stage="screening", negotiable="no", reason="other_offer", recruiter="yes", main_channel="email", door="no"
+    )
     assert talk.plan().channels[0] == "recruiter"
     talk.click("draft")
     assert talk.revision().draft.kind.value == "recruiter_note"
@@ -158,15 +204,32 @@ def test_recruiter_is_told_first_with_a_recruiter_note() -> None:
 
 def test_linkedin_is_offered_early_when_informal() -> None:
     talk = Talk()
-    answer_through(talk, stage="screening", negotiable="no", reason="not_a_fit", recruiter="no",
-                   main_channel="linkedin", informal="yes", door="no")
+    answer_through(
+        talk,
+        stage="screening",
+        negotiable="no",
+        reason="not_a_fit",
+        recruiter="no",
+        main_channel="linkedin",
+        informal="yes",
+        door="no",
+    )
     assert talk.plan().channels == ("linkedin", "email")
 
 
 def test_accepted_asks_about_signed_money_and_visa_and_plans_accordingly() -> None:
     talk = Talk()
-    answer_through(talk, stage="accepted", negotiable="no", reason="personal", recruiter="no", signed="yes",
-                   money="bonus", visa="yes", door="no")
+    answer_through(
+        talk,
+        stage="accepted",
+        negotiable="no",
+        reason="personal",
+        recruiter="no",
+        signed="yes",
+        money="bonus",
+        visa="yes",
+        door="no",
+    )
     ids = {line.id for line in talk.plan().checklist}
     assert {"review_signed", "apologize", "repayment", "visa_notice"} <= ids
     nudge = [e for e in talk.effects if isinstance(e, ScheduleReminder) and e.kind == "nudge_send"]
@@ -175,12 +238,19 @@ def test_accepted_asks_about_signed_money_and_visa_and_plans_accordingly() -> No
 
 def test_signature_is_asked_once_and_reused() -> None:
     talk = Talk()
-    answer_through(talk, stage="screening", negotiable="no", reason="personal", recruiter="no",
-                   main_channel="email", door="no")
+    answer_through(
+        talk, stage="screening", negotiable="no", reason="personal", recruiter="no", main_channel="email", door="no"
+    )
     talk.start(new=True)
     talk.fill(company="Globex", role="Analyst")
-    for q, v in [("stage", "screening"), ("negotiable", "no"), ("reason", "personal"), ("recruiter", "no"),
-                 ("main_channel", "email"), ("door", "no")]:
+    for q, v in [
+        ("stage", "screening"),
+        ("negotiable", "no"),
+        ("reason", "personal"),
+        ("recruiter", "no"),
+        ("main_channel", "email"),
+        ("door", "no"),
+    ]:
         assert talk.question == q
         talk.click(v)
     assert talk.question == "plan", "the signature was not asked again"
@@ -190,10 +260,28 @@ def test_signature_is_asked_once_and_reused() -> None:
 
 def test_help_link_is_suggested_only_when_configured() -> None:
     with_link = Talk(help_url="https://community.example/coach")
-    answer_through(with_link, stage="accepted", negotiable="no", reason="personal", recruiter="no", signed="no",
-                   money="none", visa="no", door="no")
+    answer_through(
+        with_link,
+        stage="accepted",
+        negotiable="no",
+        reason="personal",
+        recruiter="no",
+        signed="no",
+        money="none",
+        visa="no",
+        door="no",
+    )
     assert with_link.plan().help_url == "https://community.example/coach"
     without = Talk()
-    answer_through(without, stage="accepted", negotiable="no", reason="personal", recruiter="no", signed="no",
-                   money="none", visa="no", door="no")
+    answer_through(
+        without,
+        stage="accepted",
+        negotiable="no",
+        reason="personal",
+        recruiter="no",
+        signed="no",
+        money="none",
+        visa="no",
+        door="no",
+    )
     assert without.plan().help_url is None

@@ -24,9 +24,38 @@ PHASE_QUESTIONS = {
 }
 
 weird_text = st.sampled_from(
-    ["", " ", "1", "2", "7", "yes", "no", "back", "help", "cancel", "restart", "status", "cases", "history",
-     "export", "forget", "faq", "faq 2", "settings", "start", "new", "sent", "shorter", "edit", "{{ 7*7 }}",
-     "<!channel>", "\x00", "🚀", "شركة", "x" * 5000]
+    [
+        "",
+        " ",
+        "1",
+        "2",
+        "7",
+        "yes",
+        "no",
+        "back",
+        "help",
+        "cancel",
+        "restart",
+        "status",
+        "cases",
+        "history",
+        "export",
+        "forget",
+        "faq",
+        "faq 2",
+        "settings",
+        "start",
+        "new",
+        "sent",
+        "shorter",
+        "edit",
+        "{{ 7*7 }}",
+        "<!channel>",
+        "\x00",
+        "🚀",
+        "شركة",
+        "x" * 5000,
+    ]
 ) | st.text(max_size=50)
 
 
@@ -73,10 +102,27 @@ def an_event(draw: st.DrawFn, conv: Conversation, shown: Reply | None) -> Event:
     if roll == 6:
         return Command(draw(st.sampled_from([*GLOBAL_COMMANDS, "start", "new", "nonsense"])), draw(weird_text))
     if roll == 7:
-        question = draw(st.sampled_from([*BY_ID, "plan", "rev:1", "rev:2", "switch:1", "edit:1", "after", "outcome",
-                                         "no_action", *GLOBAL_PENDING]))
-        return Choose(draw(st.sampled_from(["yes", "no", "sent", "draft", "email", "linkedin", "1", "new"])),
-                      question, draw(st.sampled_from(case_ids)))
+        question = draw(
+            st.sampled_from(
+                [
+                    *BY_ID,
+                    "plan",
+                    "rev:1",
+                    "rev:2",
+                    "switch:1",
+                    "edit:1",
+                    "after",
+                    "outcome",
+                    "no_action",
+                    *GLOBAL_PENDING,
+                ]
+            )
+        )
+        return Choose(
+            draw(st.sampled_from(["yes", "no", "sent", "draft", "email", "linkedin", "1", "new"])),
+            question,
+            draw(st.sampled_from(case_ids)),
+        )
     if roll == 8:
         kind = draw(st.sampled_from(["nudge_send", "checkin_2w", "checkin_3m", "negotiation_check", "bogus"]))
         return ReminderDue(kind, draw(st.sampled_from(case_ids)) or "none")
