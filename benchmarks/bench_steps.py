@@ -1,0 +1,245 @@
+"""Benchmark (a script, not a test): the cost of a full step against a raw sqlite3 read-modify-write.
+
+A full step is `Coach.handle`: load the user's cases, run `step` (which renders
+drafts and lints them), save with the version check, record the event id and
+perform effects — on a SQLite file in WAL mode. It runs a realistic short
+conversation (answer the questions, see the plan, draft, revise, restart) with
+1 and 8 threads, each thread on its own case ("distinct") or all on one case
+("shared"). The yardstick, measured in the same run on the same machine, is
+plain sqlite3: BEGIN IMMEDIATE; SELECT a JSON row; change it; UPDATE; COMMIT.
+
+Prints a table, then as the last line one JSON object with step_us_median,
+raw_sqlite_rmw_us_median, ratio, locked_errors and lost_updates.
+
+    python benchmarks/bench_steps.py [--quick] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import select  # noqa: E402
+
+from bot.drafts import DraftRenderer  # noqa: E402
+from bot.flow.events import Choose, Event, Start, SubmitForm, Text  # noqa: E402
+from bot.flow.replies import Ask, AskForm, Reply, Say, ShowRevision  # noqa: E402
+from bot.service import BUSY, SORRY, Coach, UserKey  # noqa: E402
+from bot.store import EVENT, USER, Store  # noqa: E402
+
+VALUES = {"company": "Acme", "role": "Data Engineer", "contact": "Sam Lee", "name": "Priya Natarajan",
+          "email": "priya@example.org", "phone": "+44 20 7946 0000"}
+CYCLE = 14
+"""Events per conversation: open a new case, answer everything, see the plan, draft, revise; then the next case."""
+
+
+@dataclass
+class Run:
+    name: str
+    threads: int
+    latencies_ns: list[int]
+    wall_s: float
+    locked: int = 0
+    lost: int = 0
+    failed: int = 0
+
+    @property
+    def steps(self) -> int:
+        return len(self.latencies_ns)
+
+    def row(self) -> str:
+        lat = sorted(self.latencies_ns)
+        p50 = lat[len(lat) // 2] / 1000
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] / 1000
+        return (f"{self.name:<28}{self.threads:>8}{self.steps:>8}{self.steps / self.wall_s:>12.0f}"
+                f"{p50:>10.0f}{p99:>10.0f}{self.locked:>8}{self.lost:>6}{self.failed:>7}")
+
+
+HEADER = (f"{'run':<28}{'threads':>8}{'steps':>8}{'steps/s':>12}{'p50 µs':>10}{'p99 µs':>10}"
+          f"{'locked':>8}{'lost':>6}{'failed':>7}")
+
+
+def answer(replies: tuple[Reply, ...], n: int) -> Event:
+    """What a user does next with what is on screen."""
+    for reply in reversed(replies):
+        if isinstance(reply, AskForm):
+            return SubmitForm(reply.question, {f.name: VALUES.get(f.name, "Thank you") for f in reply.fields},
+                              reply.case_id)
+        if isinstance(reply, Ask):
+            return Choose(reply.options[0].value, reply.question, reply.case_id)
+        if isinstance(reply, ShowRevision):
+            return Choose(reply.actions[n % 2].value, f"rev:{reply.number}", reply.case_id)
+    return Text("1")
+
+
+def conversation(coach: Coach, key: UserKey, steps: int, tag: str, latencies: list[int], failed: list[int]) -> None:
+    """Drive `steps` events for `key`, timing each `handle` call."""
+    replies: tuple[Reply, ...] = ()
+    for i in range(steps):
+        position = i % CYCLE
+        event: Event = Start(new=True) if position == 0 else answer(replies, i)
+        started = time.perf_counter_ns()
+        outcome = coach.handle(key, event, event_id=f"{tag}-{i}")
+        latencies.append(time.perf_counter_ns() - started)
+        replies = outcome.replies
+        if any(isinstance(r, Say) and r.text in (BUSY, SORRY) for r in replies):
+            failed.append(1)
+
+
+def version_of(store: Store, key: UserKey) -> int:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(USER.c.version).where(USER.c.platform == key.platform,
+                                                        USER.c.user_id == key.user)).first()
+        return 0 if row is None else int(row[0])
+
+
+def events_of(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return len(conn.execute(select(EVENT.c.event_id)).all())
+
+
+def run_steps(workdir: Path, name: str, threads: int, per_thread: int, *, shared: bool,
+              profile: bool = False) -> Run:
+    store = Store(f"sqlite:///{workdir / (name.replace(' ', '_') + f'{threads}.db')}")
+    store.upgrade()
+    coach = Coach(store, renderer=DraftRenderer())
+    keys = [UserKey("bench", "W", "shared" if shared else f"user{t}") for t in range(threads)]
+    # warm up (not timed): first contact, templates compiled, statements cached
+    warm = UserKey("bench", "W", "warmup")
+    conversation(coach, warm, CYCLE, "warm", [], [])
+    before_events = events_of(store)
+    latencies: list[list[int]] = [[] for _ in range(threads)]
+    failed: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker(t: int) -> None:
+        try:
+            conversation(coach, keys[t], per_thread, f"{name}-{t}", latencies[t], failed)
+        except BaseException as exc:  # noqa: BLE001 - counted and reported
+            errors.append(exc)
+
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    if threads == 1:
+        worker(0)  # in this thread, so the profiler sees it
+    else:
+        pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join(timeout=600)
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+    wall = time.perf_counter() - started
+    steps = threads * per_thread
+    recorded = events_of(store) - before_events
+    versions = sum(version_of(store, k) for k in set(keys)) - len(set(keys))  # a new user starts at version 1
+    lost = max(steps - recorded, 0) + max(steps - versions, 0)
+    locked = coach.retries["locked"] + sum("database is locked" in str(e) for e in errors)
+    store.close()
+    return Run(name, threads, [x for lat in latencies for x in lat], wall, locked=locked, lost=lost,
+               failed=len(failed) + len(errors))
+
+
+def raw_rmw(workdir: Path, threads: int, per_thread: int) -> Run:
+    """The yardstick: plain sqlite3, same pragmas, BEGIN IMMEDIATE; SELECT JSON; UPDATE; COMMIT."""
+    path = workdir / f"raw{threads}.db"
+    doc = json.dumps({"id": "c", "log": [{"at": "2025-01-01T00:00:00+00:00", "text": "x" * 40}] * 20, "n": 0})
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    setup = connect()
+    setup.execute("CREATE TABLE IF NOT EXISTS doc (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    setup.executemany("INSERT OR REPLACE INTO doc VALUES (?, ?)", [(t, doc) for t in range(threads)])
+    setup.close()
+    latencies: list[list[int]] = [[] for _ in range(threads)]
+    locked: list[int] = []
+
+    def worker(t: int) -> None:
+        conn = connect()
+        for _ in range(per_thread):
+            started = time.perf_counter_ns()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                body = json.loads(conn.execute("SELECT body FROM doc WHERE id = ?", (t,)).fetchone()[0])
+                body["n"] += 1
+                conn.execute("UPDATE doc SET body = ? WHERE id = ?", (json.dumps(body), t))
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError:
+                locked.append(1)
+                conn.execute("ROLLBACK")
+            latencies[t].append(time.perf_counter_ns() - started)
+        conn.close()
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=600)
+    return Run("raw sqlite3 rmw", threads, [x for lat in latencies for x in lat], time.perf_counter() - started,
+               locked=len(locked))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps (finishes in well under a minute)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the 1-thread run (to stderr)")
+    args = parser.parse_args(argv)
+    one, eight = (CYCLE * 30, CYCLE * 5) if args.quick else (CYCLE * 150, CYCLE * 30)
+    raw_n = 3000 if args.quick else 20000
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        workdir = Path(tmp)
+        raw1 = raw_rmw(workdir, 1, raw_n)
+        raw8 = raw_rmw(workdir, 8, raw_n // 8)
+        step1 = run_steps(workdir, "step distinct", 1, one, shared=False, profile=args.profile)
+        runs += [raw1, raw8, step1,
+                 run_steps(workdir, "step distinct", 8, eight, shared=False),
+                 run_steps(workdir, "step shared", 1, one, shared=True),
+                 run_steps(workdir, "step shared", 8, eight, shared=True)]
+    print(f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(HEADER)
+    for run in runs:
+        print(run.row())
+    step_us = statistics.median(step1.latencies_ns) / 1000
+    raw_us = statistics.median(raw1.latencies_ns) / 1000
+    steps = [r for r in runs if r.name.startswith("step")]
+    summary = {
+        "step_us_median": round(step_us, 1),
+        "raw_sqlite_rmw_us_median": round(raw_us, 1),
+        "ratio": round(step_us / raw_us, 2),
+        "locked_errors": sum(r.locked for r in steps),
+        "lost_updates": sum(r.lost for r in steps),
+        "failed_steps": sum(r.failed for r in steps),
+        "steps_per_s_1_thread": round(step1.steps / step1.wall_s),
+        "steps_per_s_8_threads_distinct": round(steps[1].steps / steps[1].wall_s),
+        "steps_per_s_8_threads_shared": round(steps[3].steps / steps[3].wall_s),
+        "target_ratio_max": 10,
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,498 @@
+"""The store: SQL tables (SQLModel), the engine, transactions, versioned saves, and migrations.
+
+This module owns everything that touches the database: the table classes (they
+stay here), the engine factory for any SQLAlchemy URL (SQLite gets WAL, a busy
+timeout, foreign keys and `BEGIN IMMEDIATE`; PostgreSQL gets `SELECT ... FOR
+UPDATE` on the user row), the optimistic version check on save, the processed
+event ids, the reminder rows, and `upgrade()` with its list of migrations.
+It does not decide anything about a conversation (`bot.flow`) nor run a step
+(`bot.service`); it loads and saves `Conversation` values.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import registry
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Field, SQLModel
+
+from bot.codec import decode_case, decode_profile, encode_case, encode_profile
+from bot.flow.state import Case, Conversation, Profile
+
+_registry = registry()
+
+
+class _Table(SQLModel, registry=_registry):
+    """Base of this module's tables: their own metadata, not SQLModel's global one."""
+
+
+class UserRow(_Table, table=True):
+    __tablename__ = "user"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_user_key"),)
+    pk: int | None = Field(default=None, primary_key=True)
+    platform: str
+    workspace: str = ""
+    user_id: str
+    profile_json: str = "{}"
+    active: str | None = None
+    pending: str | None = None
+    version: int = 1
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseRow(_Table, table=True):
+    __tablename__ = "case"
+    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", primary_key=True)
+    id: str = Field(primary_key=True)
+    position: int = 0
+    company: str = ""
+    role: str = ""
+    phase: str = ""
+    state_json: str
+    version: int = 1
+    updated_at: datetime
+
+
+class ProcessedEventRow(_Table, table=True):
+    __tablename__ = "processed_event"
+    event_id: str = Field(primary_key=True)
+    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", index=True)
+    at: datetime
+
+
+class ReminderRow(_Table, table=True):
+    __tablename__ = "reminder"
+    id: int | None = Field(default=None, primary_key=True)
+    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", index=True)
+    case_id: str
+    kind: str
+    due_at: datetime = Field(index=True)
+    delivered_at: datetime | None = None
+    claimed_by: str | None = None
+
+
+class SchemaVersionRow(_Table, table=True):
+    __tablename__ = "schema_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int
+    upgraded_at: datetime
+
+
+METADATA = _registry.metadata
+USER = UserRow.__table__
+CASE = CaseRow.__table__
+EVENT = ProcessedEventRow.__table__
+REMINDER = ReminderRow.__table__
+SCHEMA = SchemaVersionRow.__table__
+
+
+class Conflict(Exception):
+    """The row changed since it was loaded (version check failed): roll back and retry."""
+
+
+@dataclass(frozen=True)
+class UserKey:
+    """A user's identity: platform, workspace ("" when there is none) and user id."""
+
+    platform: str
+    workspace: str
+    user: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A conversation as loaded, with what the versioned save needs."""
+
+    user_pk: int
+    version: int
+    conversation: Conversation
+    case_versions: dict[str, int]
+    profile_json: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    id: int
+    key: UserKey
+    case_id: str
+    kind: str
+    due_at: datetime
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC datetime (a naive one is taken to be UTC already): what the columns store."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else utc(moment)
+
+
+# ---- migrations: append a function; never edit a released one ----------------------------------
+
+
+def _m1_initial(conn: Connection) -> None:
+    METADATA.create_all(conn, tables=[USER, CASE, EVENT, REMINDER], checkfirst=True)
+
+
+def add_column_if_missing(conn: Connection, table: str, column: str, ddl: str) -> None:
+    """For future migrations: `ALTER TABLE ... ADD COLUMN` unless it exists; existing rows are kept."""
+    if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+        quoted = conn.dialect.identifier_preparer.quote(table)
+        conn.exec_driver_sql(f"ALTER TABLE {quoted} ADD COLUMN {column} {ddl}")
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
+"""Schema version N is reached by running MIGRATIONS[N-1]; each runs in its own transaction."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# ---- engine ------------------------------------------------------------------------------------
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    database = parsed.database or ""
+    memory = database in ("", ":memory:") or "mode=memory" in url
+    if not memory and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {"connect_args": {"timeout": 5.0, "check_same_thread": False}}
+    if memory:
+        options["poolclass"] = StaticPool
+    else:
+        # every checkout ends in our own COMMIT or ROLLBACK (engine.begin()), so no extra reset is needed
+        options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None)
+    engine = create_engine(parsed, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy's pysqlite recipe)
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # take the write lock up front (no lock-upgrade deadlocks); straight to the driver, it's every step
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+
+    return engine
+
+
+# ---- the store ---------------------------------------------------------------------------------
+
+
+class Store:
+    """Transactions over one database; safe to share between threads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
+        self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+        self._cases: OrderedDict[str, Case] = OrderedDict()
+        self._cases_lock = threading.Lock()
+        # user pk -> the conversation as this process last committed it; valid while the row's version matches
+        self._conversations: OrderedDict[int, Loaded] = OrderedDict()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self._write_lock or nullcontext():
+            with self.engine.begin() as conn:
+                tx = Tx(self, conn)
+                yield tx
+            for hook in tx.after_commit:
+                hook()
+
+    def schema_version(self) -> int:
+        """The recorded schema version; 0 for an empty database."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("schema_version"):
+                return 0
+            return int(conn.execute(select(SCHEMA.c.version)).scalar() or 0)
+
+    def upgrade(self) -> int:
+        """Create or migrate the schema to SCHEMA_VERSION; idempotent, keeps every row. Returns the version."""
+        with self.transaction() as tx:
+            METADATA.create_all(tx.conn, tables=[SCHEMA], checkfirst=True)
+        while True:
+            with self.transaction() as tx:
+                current = int(tx.conn.execute(select(SCHEMA.c.version).with_for_update()).scalar() or 0)
+                if current >= SCHEMA_VERSION:
+                    return current
+                MIGRATIONS[current](tx.conn)
+                now = utc(datetime.now(UTC))
+                if current == 0:
+                    tx.conn.execute(SCHEMA.insert().values(id=1, version=1, upgraded_at=now))
+                else:
+                    tx.conn.execute(update(SCHEMA).values(version=current + 1, upgraded_at=now))
+
+    def remember(self, loaded: Loaded) -> None:
+        """Keep a committed conversation, so the next load of an unchanged row skips reading its cases."""
+        with self._cases_lock:
+            self._conversations[loaded.user_pk] = loaded
+            self._conversations.move_to_end(loaded.user_pk)
+            if len(self._conversations) > 1024:
+                self._conversations.popitem(last=False)
+
+    def remembered(self, user_pk: int, version: int, created_at: datetime) -> Loaded | None:
+        with self._cases_lock:
+            loaded = self._conversations.get(user_pk)
+        if loaded is None or loaded.version != version or loaded.created_at != created_at:
+            return None
+        return loaded
+
+    def forget_remembered(self, user_pk: int) -> None:
+        with self._cases_lock:
+            self._conversations.pop(user_pk, None)
+
+    def seed_case(self, state_json: str, case: Case) -> None:
+        """Remember that `state_json` decodes to `case` (we just encoded it)."""
+        with self._cases_lock:
+            self._cases[state_json] = case
+            if len(self._cases) > 2048:
+                self._cases.popitem(last=False)
+
+    def decode_case_cached(self, state_json: str) -> Case:
+        """Decode a case row, reusing the value when the same JSON was decoded before (it is immutable)."""
+        with self._cases_lock:
+            case = self._cases.get(state_json)
+            if case is not None:
+                self._cases.move_to_end(state_json)
+                return case
+        case = decode_case(state_json)
+        with self._cases_lock:
+            self._cases[state_json] = case
+            if len(self._cases) > 2048:
+                self._cases.popitem(last=False)
+        return case
+
+
+_USER_COLS = (USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at)
+
+
+class Tx:
+    """The operations available inside one transaction."""
+
+    def __init__(self, store: Store, conn: Connection) -> None:
+        self.store = store
+        self.conn = conn
+        self.after_commit: list[Callable[[], None]] = []
+
+    # users and conversations
+
+    def user_pk(self, key: UserKey) -> int | None:
+        row = self.conn.execute(select(USER.c.pk).where(*_key_where(key))).first()
+        return None if row is None else int(row[0])
+
+    def load(self, key: UserKey, *, now: datetime, create: bool) -> Loaded | None:
+        """The user's conversation, locking the user row; creates the user when `create` and unknown."""
+        row = self.conn.execute(_LOAD_USER, {"k_platform": key.platform, "k_workspace": key.workspace,
+                                             "k_user": key.user}).first()
+        if row is None:
+            if not create:
+                return None
+            stamp = utc(now)
+            profile_json = encode_profile(Profile())
+            result = self.conn.execute(
+                USER.insert().values(platform=key.platform, workspace=key.workspace, user_id=key.user,
+                                     profile_json=profile_json, version=1, created_at=stamp, updated_at=stamp)
+            )
+            pk = int(result.inserted_primary_key[0])
+            return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
+        pk, version, profile_json, active, pending, created_at = row
+        cached = self.store.remembered(int(pk), int(version), created_at)
+        if cached is not None:
+            return cached
+        rows = self.conn.execute(_LOAD_CASES, {"k_pk": pk}).all()
+        cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
+        conv = Conversation(profile=decode_profile(profile_json), cases=cases, active=active, pending=pending)
+        return Loaded(int(pk), int(version), conv, {r[0]: int(r[1]) for r in rows}, profile_json, created_at)
+
+    def save(self, loaded: Loaded, new: Conversation, *, now: datetime) -> None:
+        """Write what changed, checking versions; raise Conflict when another writer got there first."""
+        stamp = utc(now)
+        old = loaded.conversation
+        pk = loaded.user_pk
+        profile_json = loaded.profile_json if new.profile == old.profile else encode_profile(new.profile)
+        result = self.conn.execute(_SAVE_USER, {"k_pk": pk, "k_version": loaded.version, "v_profile": profile_json,
+                                                "v_active": new.active, "v_pending": new.pending,
+                                                "v_version": loaded.version + 1, "v_updated": stamp})
+        if result.rowcount != 1:
+            raise Conflict(f"user {pk} changed since it was loaded")
+        before = {c.id: c for c in old.cases}
+        old_positions = {c.id: i for i, c in enumerate(old.cases)}
+        versions = dict(loaded.case_versions)
+        for position, case in enumerate(new.cases):
+            previous = before.pop(case.id, None)
+            if previous is case and old_positions[case.id] == position:
+                continue
+            if previous is not None and previous == case and old_positions[case.id] == position:
+                continue
+            state_json = encode_case(case)
+            self.store.seed_case(state_json, case)
+            values = {"v_company": case.company, "v_role": case.role, "v_phase": case.phase.value,
+                      "v_position": position, "v_state": state_json, "v_updated": stamp}
+            if previous is None:
+                self.conn.execute(_INSERT_CASE, {"k_pk": pk, "k_id": case.id, "v_version": 1, **values})
+                versions[case.id] = 1
+                continue
+            version = versions[case.id]
+            result = self.conn.execute(_SAVE_CASE, {"k_pk": pk, "k_id": case.id, "k_version": version,
+                                                    "v_version": version + 1, **values})
+            if result.rowcount != 1:
+                raise Conflict(f"case {case.id} changed since it was loaded")
+            versions[case.id] = version + 1
+        if before:
+            self.conn.execute(delete(CASE).where(CASE.c.user_pk == pk, CASE.c.id.in_(list(before))))
+            for case_id in before:
+                versions.pop(case_id, None)
+        saved = Loaded(pk, loaded.version + 1, new, versions, profile_json, loaded.created_at)
+        self.after_commit.append(lambda: self.store.remember(saved))
+
+    def delete_user(self, user_pk: int) -> dict[str, int]:
+        """Delete the user row and everything that cascades from it; returns what was deleted, by table."""
+        counts = {}
+        for name, table in (("cases", CASE), ("reminders", REMINDER), ("processed_events", EVENT)):
+            counts[name] = int(
+                self.conn.execute(select(func.count()).select_from(table).where(table.c.user_pk == user_pk)).scalar()
+                or 0
+            )
+        # explicit deletes too, so a database without enforced foreign keys still forgets everything
+        for table in (CASE, REMINDER, EVENT):
+            self.conn.execute(delete(table).where(table.c.user_pk == user_pk))
+        counts["users"] = self.conn.execute(delete(USER).where(USER.c.pk == user_pk)).rowcount
+        self.store.forget_remembered(user_pk)
+        self.after_commit.append(lambda: self.store.forget_remembered(user_pk))
+        return counts
+
+    # processed events
+
+    def seen(self, event_id: str) -> bool:
+        return self.conn.execute(_SEEN, {"k_event": event_id}).first() is not None
+
+    def record_event(self, event_id: str, user_pk: int, *, now: datetime) -> None:
+        self.conn.execute(_RECORD_EVENT, {"event_id": event_id, "user_pk": user_pk, "at": utc(now)})
+
+    # reminders
+
+    def add_reminder(self, user_pk: int, case_id: str, kind: str, due: datetime) -> None:
+        self.conn.execute(REMINDER.insert().values(user_pk=user_pk, case_id=case_id, kind=kind, due_at=utc(due)))
+
+    def cancel_reminders(self, user_pk: int, case_id: str, kinds: tuple[str, ...] = ()) -> int:
+        """Delete the case's undelivered reminders (of `kinds`, or all); delivered ones stay as history."""
+        where = [REMINDER.c.user_pk == user_pk, REMINDER.c.case_id == case_id, REMINDER.c.delivered_at.is_(None)]
+        if kinds:
+            where.append(REMINDER.c.kind.in_(list(kinds)))
+        return int(self.conn.execute(delete(REMINDER).where(*where)).rowcount)
+
+    def due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
+        rows = self.conn.execute(
+            select(REMINDER.c.id, USER.c.platform, USER.c.workspace, USER.c.user_id, REMINDER.c.case_id,
+                   REMINDER.c.kind, REMINDER.c.due_at)
+            .join(USER, USER.c.pk == REMINDER.c.user_pk)
+            .where(REMINDER.c.delivered_at.is_(None), REMINDER.c.due_at <= utc(now))
+            .order_by(REMINDER.c.due_at, REMINDER.c.id)
+            .limit(limit)
+        ).all()
+        return [DueReminder(int(r[0]), UserKey(r[1], r[2], r[3]), r[4], r[5], as_utc(r[6]) or now) for r in rows]
+
+    def claim_reminder(self, reminder_id: int, *, by: str, now: datetime) -> bool:
+        """Mark one reminder delivered; False when another process already did (or it was cancelled)."""
+        result = self.conn.execute(
+            update(REMINDER)
+            .where(REMINDER.c.id == reminder_id, REMINDER.c.delivered_at.is_(None))
+            .values(delivered_at=utc(now), claimed_by=by)
+        )
+        return result.rowcount == 1
+
+    def reminders(self, user_pk: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            select(REMINDER.c.case_id, REMINDER.c.kind, REMINDER.c.due_at, REMINDER.c.delivered_at)
+            .where(REMINDER.c.user_pk == user_pk)
+            .order_by(REMINDER.c.due_at, REMINDER.c.id)
+        ).all()
+        return [
+            {"case_id": r[0], "kind": r[1], "due_at": _iso(r[2]), "delivered_at": _iso(r[3])} for r in rows
+        ]
+
+    def user_created_at(self, user_pk: int) -> datetime | None:
+        return as_utc(self.conn.execute(select(USER.c.created_at).where(USER.c.pk == user_pk)).scalar())
+
+
+# the hot path's statements, built once (SQLAlchemy caches their compiled form)
+_LOAD_USER = (
+    select(USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at)
+    .where(USER.c.platform == bindparam("k_platform"), USER.c.workspace == bindparam("k_workspace"),
+           USER.c.user_id == bindparam("k_user"))
+    .with_for_update()
+)
+_LOAD_CASES = (
+    select(CASE.c.id, CASE.c.version, CASE.c.state_json).where(CASE.c.user_pk == bindparam("k_pk"))
+    .order_by(CASE.c.position)
+)
+_SAVE_USER = (
+    update(USER).where(USER.c.pk == bindparam("k_pk"), USER.c.version == bindparam("k_version"))
+    .values(profile_json=bindparam("v_profile"), active=bindparam("v_active"), pending=bindparam("v_pending"),
+            version=bindparam("v_version"), updated_at=bindparam("v_updated"))
+)
+_CASE_VALUES = dict(company=bindparam("v_company"), role=bindparam("v_role"), phase=bindparam("v_phase"),
+                    position=bindparam("v_position"), state_json=bindparam("v_state"),
+                    version=bindparam("v_version"), updated_at=bindparam("v_updated"))
+_INSERT_CASE = CASE.insert().values(user_pk=bindparam("k_pk"), id=bindparam("k_id"), **_CASE_VALUES)
+_SAVE_CASE = (
+    update(CASE).where(CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id"),
+                       CASE.c.version == bindparam("k_version"))
+    .values(**_CASE_VALUES)
+)
+_SEEN = select(EVENT.c.event_id).where(EVENT.c.event_id == bindparam("k_event"))
+_RECORD_EVENT = EVENT.insert()
+
+
+def _key_where(key: UserKey) -> tuple[Any, ...]:
+    return (USER.c.platform == key.platform, USER.c.workspace == key.workspace, USER.c.user_id == key.user)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    value = as_utc(moment)
+    return None if value is None else value.isoformat(timespec="seconds")
+
+
+def dumps(data: Any) -> str:
+    """JSON text for exports: readable, UTF-8 kept."""
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,236 @@
+"""The store and the service: what a user notices when the bot saves, restarts, races or forgets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.flow.events import Command, Start, Text
+from bot.flow.replies import Attachment, Say
+from bot.service import BUSY, SORRY, Coach, UnknownUser, UserKey
+from bot.store import CASE, EVENT, REMINDER, USER, Conflict, Store
+from tests.store.conftest import RENDERER, FakeClock, answer, last_question, walk, walk_to
+
+ALICE = UserKey("slack", "T1", "U_ALICE")
+BOB = UserKey("slack", "T1", "U_BOB")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def rows(store: Store, table, **where: object) -> int:  # noqa: ANN001
+    with store.engine.connect() as conn:
+        stmt = select(func.count()).select_from(table)
+        for column, value in where.items():
+            stmt = stmt.where(table.c[column] == value)
+        return int(conn.execute(stmt).scalar() or 0)
+
+
+def to_drafting(coach: Coach, key: UserKey) -> str:
+    """Walk to the first draft revision; returns the question now on screen."""
+    question = last_question(walk_to(coach, key, "rev:"))
+    assert question is not None
+    return question
+
+
+def test_a_conversation_survives_a_new_coach_on_the_same_database(make_coach: Callable[[], Coach]) -> None:
+    first = make_coach()
+    outcome = walk(first, ALICE, 3)
+    question = last_question(outcome)
+    second = make_coach()  # a restart: new engine, nothing in memory
+    resumed = second.handle(ALICE, Start())
+    assert last_question(resumed) == question
+    assert second.export(ALICE) == first.export(ALICE)
+    assert second.export(ALICE)["cases"][0]["company"] == "Acme"
+
+
+def test_a_stale_save_is_a_conflict_not_an_overwrite(coach: Coach, clock: FakeClock) -> None:
+    walk(coach, ALICE, 1)
+    store = coach.store
+    with store.transaction() as tx:
+        one = tx.load(ALICE, now=clock(), create=False)
+    with store.transaction() as tx:
+        two = tx.load(ALICE, now=clock(), create=False)
+    assert one is not None and two is not None
+    with store.transaction() as tx:
+        tx.save(one, one.conversation.with_case(one.conversation.cases[0].logged("t", "first writer")), now=clock())
+    with pytest.raises(Conflict), store.transaction() as tx:
+        tx.save(two, two.conversation.with_case(two.conversation.cases[0].logged("t", "second")), now=clock())
+    log = [entry["text"] for entry in coach.export(ALICE)["cases"][0]["log"]]
+    assert "first writer" in log and "second" not in log
+
+
+def test_a_duplicated_delivery_changes_nothing(coach: Coach) -> None:
+    outcome = coach.handle(ALICE, Start(), event_id="Ev1")
+    event = answer(outcome.replies)
+    first = coach.handle(ALICE, event, event_id="Ev2")
+    before = coach.export(ALICE)
+    again = coach.handle(ALICE, event, event_id="Ev2")
+    assert first.replies and not first.duplicate
+    assert again.duplicate and again.replies == ()
+    assert coach.export(ALICE) == before
+
+
+def test_forget_from_the_chat_deletes_that_user_and_only_them(coach: Coach) -> None:
+    walk_to(coach, ALICE, "plan")
+    walk(coach, BOB, 2)
+    bob_before = coach.export(BOB)
+    asked = coach.handle(ALICE, Command("forget"), event_id="f1")
+    done = coach.handle(ALICE, answer(asked.replies), event_id="f2")  # first option is "yes"
+    assert any(isinstance(r, Say) and "deleted" in r.text for r in done.replies)
+    with pytest.raises(UnknownUser):
+        coach.export(ALICE)
+    assert coach.export(BOB) == bob_before
+    assert rows(coach.store, USER) == 1 and rows(coach.store, CASE) == 1
+    assert rows(coach.store, REMINDER) == 0  # Alice's nudge went with her
+
+
+def test_forget_from_the_command_side_reports_what_went(coach: Coach) -> None:
+    walk(coach, ALICE, 2)
+    coach.handle(BOB, Start(), event_id="b1")
+    counts = coach.forget_counts(ALICE)
+    assert counts is not None and counts["cases"] == 1 and counts["users"] == 1
+    assert coach.forget(ALICE) is False
+    assert rows(coach.store, EVENT) == 1  # Bob's processed event is untouched
+
+
+def test_export_includes_cases_drafts_and_history(coach: Coach) -> None:
+    question = to_drafting(coach, ALICE)
+    coach.handle(ALICE, Text("1"))  # one more revision
+    data = coach.export(ALICE)
+    json.dumps(data)  # JSON-able
+    case = data["cases"][0]
+    assert question.startswith("rev:") and len(case["revisions"]) == 2
+    assert case["revisions"][0]["body"] and case["log"]
+    assert data["profile"]["signature"]["name"] == "Priya Natarajan"
+    markdown = coach.export_markdown(ALICE)
+    assert "Acme" in markdown and "Revision 2" in markdown
+    outcome = coach.handle(ALICE, Command("export"))
+    files = {r.filename: r for r in outcome.replies if isinstance(r, Attachment)}
+    assert set(files) == {"exit-coach-export.json", "exit-coach-history.md"}
+    assert json.loads(files["exit-coach-export.json"].content)["cases"][0]["revisions"][1]["number"] == 2
+
+
+def test_each_due_reminder_is_delivered_once_across_processes(make_coach: Callable[[], Coach],
+                                                              clock: FakeClock) -> None:
+    first, second = make_coach(), make_coach()
+    users = [UserKey("discord", "G1", f"u{i}") for i in range(6)]
+    for key in users:
+        walk_to(first, key, "plan")  # the plan schedules a nudge to send
+    assert rows(first.store, REMINDER) == len(users)
+    clock.advance(days=3)
+    results: list[list] = [[], [], [], []]
+
+    def deliver(coach: Coach, slot: int) -> None:
+        results[slot] = coach.deliver_due(limit=2)
+        results[slot] += coach.deliver_due()
+
+    threads = [threading.Thread(target=deliver, args=(c, i)) for i, c in enumerate([first, second, first, second])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    delivered = [key for batch in results for key, _ in batch]
+    assert sorted(k.user for k in delivered) == sorted(k.user for k in users)
+    assert first.deliver_due() == [] and second.deliver_due() == []
+
+
+def test_cancelling_a_case_cancels_its_reminders(coach: Coach, clock: FakeClock) -> None:
+    walk_to(coach, ALICE, "plan")
+    coach.handle(ALICE, Command("cancel"))
+    clock.advance(days=30)
+    assert coach.deliver_due() == []
+
+
+def test_eight_threads_on_one_case_lose_no_update(coach: Coach) -> None:
+    to_drafting(coach, ALICE)
+    per_thread, threads_n = 6, 8
+    errors: list[BaseException] = []
+    answers: list[tuple] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(per_thread):
+                answers.append(coach.handle(ALICE, Text("1"), event_id=f"t{n}-{i}").replies)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(threads_n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert not any(isinstance(r, Say) and r.text in (BUSY, SORRY) for replies in answers for r in replies)
+    assert len(coach.export(ALICE)["cases"][0]["revisions"]) == 1 + per_thread * threads_n
+    assert rows(coach.store, EVENT) == per_thread * threads_n
+
+
+def test_db_upgrade_twice_keeps_data(coach: Coach, db_url: str) -> None:
+    walk(coach, ALICE, 2)
+    before = coach.export(ALICE)
+    again = Store(db_url)
+    try:
+        assert again.upgrade() == again.upgrade() == again.schema_version() >= 1
+    finally:
+        again.close()
+    assert coach.export(ALICE) == before
+
+
+def test_a_bug_in_the_core_is_an_apology_and_saves_nothing(coach: Coach, monkeypatch: pytest.MonkeyPatch) -> None:
+    walk(coach, ALICE, 1)
+    before = coach.export(ALICE)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.service.step", broken)
+    outcome = coach.handle(ALICE, Text("1"), event_id="bug")
+    assert outcome.replies == (Say(SORRY),)
+    monkeypatch.undo()
+    assert coach.export(ALICE) == before
+    assert not coach.handle(ALICE, Text("help"), event_id="bug").duplicate  # not recorded either
+
+
+def test_a_case_that_keeps_changing_underneath_is_reported_not_half_saved(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk(coach, ALICE, 1)
+    before = coach.export(ALICE)
+
+    def always_conflict(*_args: object, **_kwargs: object) -> None:
+        raise Conflict("simulated")
+
+    monkeypatch.setattr("bot.store.Tx.save", always_conflict)
+    outcome = coach.handle(ALICE, Text("1"), event_id="race")
+    monkeypatch.undo()
+    assert outcome.replies == (Say(BUSY),)
+    assert coach.export(ALICE) == before
+
+
+def test_a_new_process_continues_at_the_same_question(tmp_path: Path, clock: FakeClock) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    store = Store(url)
+    store.upgrade()
+    coach = Coach(store, renderer=RENDERER, clock=clock)
+    question = last_question(walk(coach, ALICE, 3))
+    store.close()
+    script = textwrap.dedent(f"""
+        from bot.flow.events import Start
+        from bot.service import UserKey, open_coach
+        from tests.store.conftest import last_question
+        coach = open_coach({url!r})
+        print(last_question(coach.handle(UserKey("slack", "T1", "U_ALICE"), Start())))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == question
