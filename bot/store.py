@@ -313,6 +313,17 @@ class Tx:
         self.store = store
         self.conn = conn
         self.after_commit: list[Callable[[], None]] = []
+        # On SQLite the hot path's few statements go straight to the driver connection of this same
+        # transaction: SQLAlchemy's per-statement bookkeeping cost more than the statements themselves.
+        self._driver: Any = conn.connection.driver_connection if store.is_sqlite else None
+
+    def _hot(self, name: str, params: dict[str, Any]) -> _Rows:
+        """Run one hot-path statement by name: raw SQL on SQLite, the SQLAlchemy statement elsewhere."""
+        if self._driver is None:
+            result = self.conn.execute(_HOT[name][0], params)
+            return _Rows(result.all() if result.returns_rows else [], result.rowcount)
+        cursor = self._driver.execute(_HOT[name][1], {k: _sqlite_param(v) for k, v in params.items()})
+        return _Rows(cursor.fetchall(), cursor.rowcount)
 
     # users and conversations
 
@@ -322,24 +333,33 @@ class Tx:
 
     def load(self, key: UserKey, *, now: datetime, create: bool) -> Loaded | None:
         """The user's conversation, locking the user row; creates the user when `create` and unknown."""
-        row = self.conn.execute(_LOAD_USER, {"k_platform": key.platform, "k_workspace": key.workspace,
-                                             "k_user": key.user}).first()
+        row = self._hot(
+            "load_user", {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user}
+        ).first()
         if row is None:
             if not create:
                 return None
             stamp = utc(now)
             profile_json = encode_profile(Profile())
             result = self.conn.execute(
-                USER.insert().values(platform=key.platform, workspace=key.workspace, user_id=key.user,
-                                     profile_json=profile_json, version=1, created_at=stamp, updated_at=stamp)
+                USER.insert().values(
+                    platform=key.platform,
+                    workspace=key.workspace,
+                    user_id=key.user,
+                    profile_json=profile_json,
+                    version=1,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
             )
             pk = int(result.inserted_primary_key[0])
             return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
         pk, version, profile_json, active, pending, created_at = row
+        created_at = _read_datetime(created_at)
         cached = self.store.remembered(int(pk), int(version), created_at)
         if cached is not None:
             return cached
-        rows = self.conn.execute(_LOAD_CASES, {"k_pk": pk}).all()
+        rows = self._hot("load_cases", {"k_pk": pk}).rows
         cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
         conv = Conversation(profile=decode_profile(profile_json), cases=cases, active=active, pending=pending)
         return Loaded(int(pk), int(version), conv, {r[0]: int(r[1]) for r in rows}, profile_json, created_at)
@@ -350,9 +370,18 @@ class Tx:
         old = loaded.conversation
         pk = loaded.user_pk
         profile_json = loaded.profile_json if new.profile == old.profile else encode_profile(new.profile)
-        result = self.conn.execute(_SAVE_USER, {"k_pk": pk, "k_version": loaded.version, "v_profile": profile_json,
-                                                "v_active": new.active, "v_pending": new.pending,
-                                                "v_version": loaded.version + 1, "v_updated": stamp})
+        result = self._hot(
+            "save_user",
+            {
+                "k_pk": pk,
+                "k_version": loaded.version,
+                "v_profile": profile_json,
+                "v_active": new.active,
+                "v_pending": new.pending,
+                "v_version": loaded.version + 1,
+                "v_updated": stamp,
+            },
+        )
         if result.rowcount != 1:
             raise Conflict(f"user {pk} changed since it was loaded")
         before = {c.id: c for c in old.cases}
@@ -366,15 +395,22 @@ class Tx:
                 continue
             state_json = encode_case(case)
             self.store.seed_case(state_json, case)
-            values = {"v_company": case.company, "v_role": case.role, "v_phase": case.phase.value,
-                      "v_position": position, "v_state": state_json, "v_updated": stamp}
+            values = {
+                "v_company": case.company,
+                "v_role": case.role,
+                "v_phase": case.phase.value,
+                "v_position": position,
+                "v_state": state_json,
+                "v_updated": stamp,
+            }
             if previous is None:
-                self.conn.execute(_INSERT_CASE, {"k_pk": pk, "k_id": case.id, "v_version": 1, **values})
+                self._hot("insert_case", {"k_pk": pk, "k_id": case.id, "v_version": 1, **values})
                 versions[case.id] = 1
                 continue
             version = versions[case.id]
-            result = self.conn.execute(_SAVE_CASE, {"k_pk": pk, "k_id": case.id, "k_version": version,
-                                                    "v_version": version + 1, **values})
+            result = self._hot(
+                "save_case", {"k_pk": pk, "k_id": case.id, "k_version": version, "v_version": version + 1, **values}
+            )
             if result.rowcount != 1:
                 raise Conflict(f"case {case.id} changed since it was loaded")
             versions[case.id] = version + 1
@@ -404,10 +440,10 @@ class Tx:
     # processed events
 
     def seen(self, event_id: str) -> bool:
-        return self.conn.execute(_SEEN, {"k_event": event_id}).first() is not None
+        return self._hot("seen", {"k_event": event_id}).first() is not None
 
     def record_event(self, event_id: str, user_pk: int, *, now: datetime) -> None:
-        self.conn.execute(_RECORD_EVENT, {"event_id": event_id, "user_pk": user_pk, "at": utc(now)})
+        self._hot("record_event", {"event_id": event_id, "user_pk": user_pk, "at": utc(now)})
 
     # reminders
 
@@ -423,8 +459,15 @@ class Tx:
 
     def due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
         rows = self.conn.execute(
-            select(REMINDER.c.id, USER.c.platform, USER.c.workspace, USER.c.user_id, REMINDER.c.case_id,
-                   REMINDER.c.kind, REMINDER.c.due_at)
+            select(
+                REMINDER.c.id,
+                USER.c.platform,
+                USER.c.workspace,
+                USER.c.user_id,
+                REMINDER.c.case_id,
+                REMINDER.c.kind,
+                REMINDER.c.due_at,
+            )
             .join(USER, USER.c.pk == REMINDER.c.user_pk)
             .where(REMINDER.c.delivered_at.is_(None), REMINDER.c.due_at <= utc(now))
             .order_by(REMINDER.c.due_at, REMINDER.c.id)
@@ -447,9 +490,7 @@ class Tx:
             .where(REMINDER.c.user_pk == user_pk)
             .order_by(REMINDER.c.due_at, REMINDER.c.id)
         ).all()
-        return [
-            {"case_id": r[0], "kind": r[1], "due_at": _iso(r[2]), "delivered_at": _iso(r[3])} for r in rows
-        ]
+        return [{"case_id": r[0], "kind": r[1], "due_at": _iso(r[2]), "delivered_at": _iso(r[3])} for r in rows]
 
     def user_created_at(self, user_pk: int) -> datetime | None:
         return as_utc(self.conn.execute(select(USER.c.created_at).where(USER.c.pk == user_pk)).scalar())
@@ -458,30 +499,101 @@ class Tx:
 # the hot path's statements, built once (SQLAlchemy caches their compiled form)
 _LOAD_USER = (
     select(USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at)
-    .where(USER.c.platform == bindparam("k_platform"), USER.c.workspace == bindparam("k_workspace"),
-           USER.c.user_id == bindparam("k_user"))
+    .where(
+        USER.c.platform == bindparam("k_platform"),
+        USER.c.workspace == bindparam("k_workspace"),
+        USER.c.user_id == bindparam("k_user"),
+    )
     .with_for_update()
 )
 _LOAD_CASES = (
-    select(CASE.c.id, CASE.c.version, CASE.c.state_json).where(CASE.c.user_pk == bindparam("k_pk"))
+    select(CASE.c.id, CASE.c.version, CASE.c.state_json)
+    .where(CASE.c.user_pk == bindparam("k_pk"))
     .order_by(CASE.c.position)
 )
 _SAVE_USER = (
-    update(USER).where(USER.c.pk == bindparam("k_pk"), USER.c.version == bindparam("k_version"))
-    .values(profile_json=bindparam("v_profile"), active=bindparam("v_active"), pending=bindparam("v_pending"),
-            version=bindparam("v_version"), updated_at=bindparam("v_updated"))
+    update(USER)
+    .where(USER.c.pk == bindparam("k_pk"), USER.c.version == bindparam("k_version"))
+    .values(
+        profile_json=bindparam("v_profile"),
+        active=bindparam("v_active"),
+        pending=bindparam("v_pending"),
+        version=bindparam("v_version"),
+        updated_at=bindparam("v_updated"),
+    )
 )
-_CASE_VALUES = dict(company=bindparam("v_company"), role=bindparam("v_role"), phase=bindparam("v_phase"),
-                    position=bindparam("v_position"), state_json=bindparam("v_state"),
-                    version=bindparam("v_version"), updated_at=bindparam("v_updated"))
+_CASE_VALUES = dict(
+    company=bindparam("v_company"),
+    role=bindparam("v_role"),
+    phase=bindparam("v_phase"),
+    position=bindparam("v_position"),
+    state_json=bindparam("v_state"),
+    version=bindparam("v_version"),
+    updated_at=bindparam("v_updated"),
+)
 _INSERT_CASE = CASE.insert().values(user_pk=bindparam("k_pk"), id=bindparam("k_id"), **_CASE_VALUES)
 _SAVE_CASE = (
-    update(CASE).where(CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id"),
-                       CASE.c.version == bindparam("k_version"))
+    update(CASE)
+    .where(
+        CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id"), CASE.c.version == bindparam("k_version")
+    )
     .values(**_CASE_VALUES)
 )
 _SEEN = select(EVENT.c.event_id).where(EVENT.c.event_id == bindparam("k_event"))
-_RECORD_EVENT = EVENT.insert()
+_RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bindparam("user_pk"), at=bindparam("at"))
+
+# The same statements as SQLite text, for the driver (named parameters, identical semantics).
+# SQLite takes the write lock at BEGIN IMMEDIATE, so the user row needs no FOR UPDATE there.
+_HOT: dict[str, tuple[Any, str]] = {
+    "load_user": (
+        _LOAD_USER,
+        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
+        "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
+    ),
+    "load_cases": (_LOAD_CASES, 'SELECT id, version, state_json FROM "case" WHERE user_pk = :k_pk ORDER BY position'),
+    "save_user": (
+        _SAVE_USER,
+        'UPDATE "user" SET profile_json = :v_profile, active = :v_active, pending = :v_pending, '
+        "version = :v_version, updated_at = :v_updated WHERE pk = :k_pk AND version = :k_version",
+    ),
+    "insert_case": (
+        _INSERT_CASE,
+        'INSERT INTO "case" (user_pk, id, position, company, role, phase, state_json, '
+        "version, updated_at) VALUES (:k_pk, :k_id, :v_position, :v_company, :v_role, "
+        ":v_phase, :v_state, :v_version, :v_updated)",
+    ),
+    "save_case": (
+        _SAVE_CASE,
+        'UPDATE "case" SET company = :v_company, role = :v_role, phase = :v_phase, '
+        "position = :v_position, state_json = :v_state, version = :v_version, "
+        "updated_at = :v_updated WHERE user_pk = :k_pk AND id = :k_id AND version = :k_version",
+    ),
+    "seen": (_SEEN, "SELECT event_id FROM processed_event WHERE event_id = :k_event"),
+    "record_event": (
+        _RECORD_EVENT,
+        "INSERT INTO processed_event (event_id, user_pk, at) VALUES (:event_id, :user_pk, :at)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Rows:
+    rows: list[Any]
+    rowcount: int
+
+    def first(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+
+def _sqlite_param(value: Any) -> Any:
+    # SQLAlchemy stores SQLite DATETIME as naive UTC text with microseconds; write exactly that
+    if isinstance(value, datetime):
+        return utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return value
+
+
+def _read_datetime(value: Any) -> datetime:
+    return utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _key_where(key: UserKey) -> tuple[Any, ...]:

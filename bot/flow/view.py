@@ -7,6 +7,7 @@ or a stale click always ends with the right question on screen.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from bot.flow.outcome import Context
@@ -64,7 +65,13 @@ def mailto_link(rev: Revision) -> str | None:
     """A mailto: URL with subject and body, or None when it would be too long to open reliably."""
     if rev.channel not in (Channel.EMAIL, Channel.RECRUITER):
         return None
-    url = f"mailto:?subject={quote(rev.subject)}&body={quote(rev.body)}"
+    return _mailto(rev.subject, rev.body)
+
+
+@lru_cache(maxsize=256)
+def _mailto(subject: str, body: str) -> str | None:
+    # cached: the latest revision is shown again on most steps, and percent-encoding is not free
+    url = f"mailto:?subject={quote(subject)}&body={quote(body)}"
     return url if len(url) <= MAILTO_LIMIT else None
 
 
