@@ -87,7 +87,7 @@ class Console:
 
     def _due(self) -> list:
         try:
-            return [(k, o) for k, o in self.coach.deliver_due(limit=20) if k == self.key]
+            return self.coach.deliver_due(limit=20, key=self.key)
         except Exception:  # noqa: BLE001 - a reminder problem must not stop the chat
             return []
 

@@ -113,11 +113,17 @@ class Coach:
         assert outcome is not None
         return outcome
 
-    def deliver_due(self, *, limit: int = 50) -> list[tuple[UserKey, Outcome]]:
-        """Claim due reminders and run each through `step`; each row is delivered once across processes."""
+    def deliver_due(
+        self, *, limit: int = 50, platform: str | None = None, key: UserKey | None = None
+    ) -> list[tuple[UserKey, Outcome]]:
+        """Claim due reminders and run each through `step`; each row is delivered once across processes.
+
+        A front end passes its `platform` (or, for the terminal, its one `key`) so it never claims a
+        reminder that only another front end can deliver.
+        """
         now = self.clock()
         with self.store.transaction() as tx:
-            due = tx.due_reminders(now, limit)
+            due = tx.due_reminders(now, limit, platform=platform, key=key)
         delivered: list[tuple[UserKey, Outcome]] = []
         for reminder in due:
             outcome = self._run(reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None,

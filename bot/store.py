@@ -457,7 +457,15 @@ class Tx:
             where.append(REMINDER.c.kind.in_(list(kinds)))
         return int(self.conn.execute(delete(REMINDER).where(*where)).rowcount)
 
-    def due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
+    def due_reminders(
+        self, now: datetime, limit: int, *, platform: str | None = None, key: UserKey | None = None
+    ) -> list[DueReminder]:
+        """Undelivered reminders due by `now`, oldest first; only one platform's (or one user's) when asked."""
+        where = [REMINDER.c.delivered_at.is_(None), REMINDER.c.due_at <= utc(now)]
+        if platform is not None:
+            where.append(USER.c.platform == platform)
+        if key is not None:
+            where.extend(_key_where(key))
         rows = self.conn.execute(
             select(
                 REMINDER.c.id,
@@ -469,7 +477,7 @@ class Tx:
                 REMINDER.c.due_at,
             )
             .join(USER, USER.c.pk == REMINDER.c.user_pk)
-            .where(REMINDER.c.delivered_at.is_(None), REMINDER.c.due_at <= utc(now))
+            .where(*where)
             .order_by(REMINDER.c.due_at, REMINDER.c.id)
             .limit(limit)
         ).all()

@@ -142,6 +142,17 @@ def test_each_due_reminder_is_delivered_once_across_processes(make_coach: Callab
     assert first.deliver_due() == [] and second.deliver_due() == []
 
 
+def test_a_front_end_claims_only_the_reminders_it_can_deliver(coach: Coach, clock: FakeClock) -> None:
+    on_slack, on_discord = UserKey("slack", "T1", "U1"), UserKey("discord", "G1", "D1")
+    terminal = UserKey("console", "", "sam")
+    for key in (on_slack, on_discord, terminal):
+        walk_to(coach, key, "plan")
+    clock.advance(days=3)
+    assert [k for k, _ in coach.deliver_due(platform="slack")] == [on_slack]
+    assert [k for k, _ in coach.deliver_due(key=terminal)] == [terminal]
+    assert [k for k, _ in coach.deliver_due()] == [on_discord], "the others were left for their own front end"
+
+
 def test_cancelling_a_case_cancels_its_reminders(coach: Coach, clock: FakeClock) -> None:
     walk_to(coach, ALICE, "plan")
     coach.handle(ALICE, Command("cancel"))

@@ -1,0 +1,145 @@
+"""The Bolt app: listeners that translate, acknowledge at once, and queue the real work.
+
+Every listener acks within microseconds (with `process_before_response=True`
+the ack is the HTTP response, so it must not wait for anything slow) and hands
+a job to the `Worker`: `Coach.handle` in one transaction, then the Web API
+calls through `Outbox`. Slack's deadline is 3 seconds; `views.open` for a
+"Fill in" click runs first in that user's queue, well inside it.
+
+No roadmap logic here: which question comes next, whether a click is stale or
+belongs to someone else, all of that is the core's answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from adapters.slack import translate
+from adapters.slack.deliver import MOVED, Outbox, error_code
+from adapters.slack.home import home_cases
+from adapters.slack.threads import SlackPlaces
+from adapters.slack.worker import Worker
+from bot.flow.events import Choose
+from bot.service import Coach, UnknownUser, UserKey
+
+log = logging.getLogger(__name__)
+COMMAND = "/withdraw"
+SORRY = "Something went wrong on my side, so nothing was changed. Please try again in a moment."
+Body = dict[str, Any]
+
+
+def make_client(token: str, *, base_url: str | None = None) -> WebClient:
+    """A WebClient that retries rate limits (honouring Retry-After) and dropped connections."""
+    client = WebClient(token=token, base_url=base_url or WebClient.BASE_URL, timeout=10)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+@dataclass
+class SlackBot:
+    """The Bolt app and what runs behind it; `close()` finishes queued work."""
+
+    app: App
+    coach: Coach
+    outbox: Outbox
+    worker: Worker
+
+    def handle(self, incoming: translate.Incoming) -> None:
+        """One event through the coach, then its replies to Slack (runs on a worker thread)."""
+        try:
+            outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id)
+        except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
+            log.error("slack: the coach failed on an event: %s", type(exc).__name__)
+            log.debug("coach failure", exc_info=True)
+            self.outbox.note(incoming.key, incoming.origin, SORRY)
+            return
+        if outcome.duplicate:
+            return
+        self.outbox.deliver(incoming.key, incoming.origin, outcome.replies)
+        event = incoming.event
+        if isinstance(event, Choose) and event.question == "forget" and event.value == "yes":
+            self.outbox.places.forget(incoming.key)
+
+    def queue(self, key: UserKey, job: Callable[[], None]) -> None:
+        self.worker.submit(f"{key.workspace}:{key.user}", job)
+
+    def publish_home(self, key: UserKey) -> None:
+        try:
+            cases = home_cases(self.coach.export(key))
+        except UnknownUser:
+            cases = []
+        except Exception as exc:  # noqa: BLE001 - still publish a Home tab
+            log.warning("slack: export for the Home tab failed: %s", error_code(exc))
+            cases = []
+        self.outbox.publish_home(key, cases)
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.worker.wait_idle(timeout)
+        self.worker.stop()
+
+
+def build_app(coach: Coach, client: WebClient, places: SlackPlaces, *, signing_secret: str | None,
+              workers: int = 4) -> SlackBot:
+    """Register the listeners; `signing_secret=None` (Socket Mode) turns request verification off."""
+    app = App(
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=bool(signing_secret),
+        process_before_response=True,
+    )
+    bot = SlackBot(app, coach, Outbox(client, places), Worker(threads=workers))
+    _register(app, bot)
+    return bot
+
+
+def _register(app: App, bot: SlackBot) -> None:
+    @app.command(COMMAND)
+    def on_command(ack: Ack, body: Body) -> None:
+        incoming = translate.command(body)
+        in_dm = incoming.origin.channel and incoming.origin.channel == bot.outbox.known_dm(incoming.key)
+        ack() if in_dm else ack(text=MOVED, response_type="ephemeral")
+        bot.queue(incoming.key, lambda: bot.handle(incoming))
+
+    @app.action(re.compile(r"^coach(form|link)?\|"))
+    def on_action(ack: Ack, body: Body) -> None:
+        ack()
+        got = translate.action(body)
+        if isinstance(got, translate.OpenForm):
+            form = got
+            bot.queue(form.key, lambda: bot.outbox.open_form(
+                form.key, form.origin, trigger_id=form.trigger_id, case_id=form.case_id, question=form.question))
+        elif got is not None:
+            incoming = got
+            bot.queue(incoming.key, lambda: bot.handle(incoming))
+
+    @app.view(re.compile(r"^coachview\|"))
+    def on_submit(ack: Ack, body: Body) -> None:
+        errors = translate.form_errors(body.get("view") or {})
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        incoming = translate.submission(body)
+        if incoming is not None:
+            bot.queue(incoming.key, lambda: bot.handle(incoming))
+
+    @app.event("message")
+    def on_message(body: Body) -> None:
+        incoming = translate.message(body)
+        if incoming is not None:
+            bot.queue(incoming.key, lambda: bot.handle(incoming))
+
+    @app.event("app_home_opened")
+    def on_home(body: Body) -> None:
+        key = translate.home_opened(body)
+        if key is not None:
+            bot.queue(key, lambda: bot.publish_home(key))

@@ -1,0 +1,163 @@
+"""`coach slack [--http --port P --host H]`: run the Slack bot, Socket Mode by default.
+
+Reads SLACK_BOT_TOKEN, SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET
+(HTTP), SLACK_API_BASE_URL, DATABASE_URL, COACH_TEMPLATES_DIR, COACH_HELP_URL
+and LOG_LEVEL. Missing or wrong configuration ends the start with one line
+naming the variable (exit 2), never a traceback and never a secret's value.
+Also delivers due reminders (nudges, check-ins) of Slack users every minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+
+from adapters.cli import UsageError
+from bot.config import ConfigError, database_url, log_level, optional, required
+
+log = logging.getLogger(__name__)
+REMINDER_EVERY = 60.0
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """Declare the options of `coach slack`."""
+    parser.add_argument("--http", action="store_true", help="serve /slack/events and /healthz instead of Socket Mode")
+    parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default 127.0.0.1)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    app_token: str | None
+    signing_secret: str | None
+    base_url: str | None
+
+    @classmethod
+    def from_env(cls, *, http: bool) -> Settings:
+        """Read and check the Slack variables; ConfigError names the first one that is wrong."""
+        bot_token = required("SLACK_BOT_TOKEN")
+        if not bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token (it starts with xoxb-)")
+        app_token = signing_secret = None
+        if http:
+            signing_secret = required("SLACK_SIGNING_SECRET")
+        else:
+            app_token = required("SLACK_APP_TOKEN")
+            if not app_token.startswith("xapp-"):
+                raise ConfigError("SLACK_APP_TOKEN must be an app-level token (it starts with xapp-)")
+        base_url = optional("SLACK_API_BASE_URL")
+        if base_url is not None:
+            if not base_url.startswith(("http://", "https://")):
+                raise ConfigError(f"SLACK_API_BASE_URL must be an http(s) URL, not {base_url!r}")
+            base_url = base_url if base_url.endswith("/") else base_url + "/"
+        return cls(bot_token, app_token, signing_secret, base_url)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the bot and serve until interrupted; 2 on bad configuration."""
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, not {args.port!r}")
+    try:
+        settings = Settings.from_env(http=args.http)
+        logging.basicConfig(level=log_level(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        bot = _start_bot(settings)
+    except ConfigError as exc:
+        print(f"coach slack: {exc}", file=sys.stderr)
+        return 2
+    _start_reminders(bot)
+    if args.http:
+        return _serve_http(bot, host=args.host, port=args.port)
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert settings.app_token is not None
+    print("coach slack: connected in Socket Mode; Ctrl-C to stop", file=sys.stderr)
+    try:
+        SocketModeHandler(bot.app, settings.app_token).start()
+    except SlackApiError as exc:
+        print(f"coach slack: SLACK_APP_TOKEN was not accepted by Slack ({exc.response.get('error')})",
+              file=sys.stderr)
+        return 2
+    finally:
+        bot.close()
+    return 0
+
+
+def _start_bot(settings: Settings):  # noqa: ANN202 - SlackBot, imported lazily
+    from adapters.slack.app import build_app, make_client
+    from adapters.slack.threads import SlackPlaces
+    from bot.service import open_coach
+
+    coach = open_coach()
+    client = make_client(settings.bot_token, base_url=settings.base_url)
+    places = SlackPlaces(database_url())
+    try:
+        with _quiet("slack_bolt", "slack_sdk"):  # their own start-up noise; our one line says it all
+            return build_app(coach, client, places, signing_secret=settings.signing_secret)
+    except BoltError as exc:  # Bolt's constructor runs auth.test: the token was refused
+        code = re.search(r"'error': '([a-z_]+)'", str(exc))
+        raise ConfigError(f"SLACK_BOT_TOKEN was not accepted by Slack ({code[1] if code else 'auth.test failed'})") \
+            from None
+    except OSError as exc:  # URLError and friends: the API root can't be reached
+        raise ConfigError(f"SLACK_API_BASE_URL can't be reached ({type(exc).__name__})") from None
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in names]
+    before = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, before, strict=True):
+            lg.setLevel(level)
+
+
+def _serve_http(bot, *, host: str, port: int) -> int:  # noqa: ANN001
+    from adapters.slack.server import EVENTS_PATH, HEALTH_PATH, make_http_server
+
+    try:
+        server = make_http_server(bot.app, host=host, port=port, jobs=bot.worker)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    url = f"http://{host}:{server.server_port}"
+    print(f"coach slack: serving {url}{EVENTS_PATH} (health: {url}{HEALTH_PATH}); Ctrl-C to stop", file=sys.stderr)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        bot.close()
+    return 0
+
+
+def _start_reminders(bot) -> threading.Thread:  # noqa: ANN001
+    """Every minute, hand due reminders of Slack users to their DM."""
+    from adapters.slack.translate import Origin
+
+
+    def loop() -> None:
+        stop = threading.Event()
+        while not stop.wait(REMINDER_EVERY):
+            try:
+                due = bot.coach.deliver_due(platform="slack")
+            except Exception as exc:  # noqa: BLE001
+                log.warning("slack: delivering reminders failed: %s", type(exc).__name__)
+                continue
+            for key, outcome in due:
+                bot.queue(key, lambda k=key, o=outcome: bot.outbox.deliver(k, Origin(None, kind="reminder"),
+                                                                            o.replies))
+
+    thread = threading.Thread(target=loop, name="slack-reminders", daemon=True)
+    thread.start()
+    return thread

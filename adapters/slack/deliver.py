@@ -1,0 +1,183 @@
+"""Sending what the coach said: to the user's DM, into the case's thread, or as an ephemeral note.
+
+`Outbox` turns neutral replies into Web API calls (via `render`) and decides
+only *where* each message goes:
+
+- a slash command anywhere continues in the user's DM with the bot;
+- a click or form submitted outside the clicker's own DM (someone else's
+  message) is answered ephemerally there, so nothing lands where others read it;
+- draft revisions go into the case's thread; replies for a case whose action
+  came from inside that thread stay in it; the first message for a case roots it.
+
+A Web API failure is never dropped silently: the user gets an ephemeral note
+where they typed the command (`response_url`, or `chat.postEphemeral`), and the
+error code (never user text) is logged at WARNING.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from adapters.slack import render
+from adapters.slack.home import HomeCase
+from adapters.slack.threads import SlackPlaces
+from adapters.slack.translate import Origin
+from bot.flow.replies import AskForm, Reply
+from bot.service import UserKey
+
+log = logging.getLogger(__name__)
+
+CANT_DM = ("I couldn't send you a direct message ({error}). Please check that messages from "
+           "Exit Coach are allowed (its Messages tab), then try /withdraw again.")
+FAILED = "I couldn't post my answer ({error}). Please try again in a moment."
+FORM_GONE = "I can't find that form any more. Type `status` in our DM to see where we are."
+FORM_SLOW = "That form took too long to open ({error}). Please click Fill in again."
+MOVED = "I'll continue in our direct messages, so your search stays private."
+
+
+def error_code(exc: Exception) -> str:
+    """The Slack error code of a failed call (`channel_not_found`, `ratelimited`, ...), never its payload."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or "unknown_error")
+    return type(exc).__name__
+
+
+class Outbox:
+    """Posts replies for one user at a time; safe to share between worker threads."""
+
+    def __init__(self, client: WebClient, places: SlackPlaces) -> None:
+        self.client = client
+        self.places = places
+        self._dms: dict[UserKey, str] = {}
+        self._lock = threading.Lock()
+
+    def known_dm(self, key: UserKey) -> str | None:
+        with self._lock:
+            return self._dms.get(key)
+
+    def dm_channel(self, key: UserKey) -> str:
+        """The user's DM with the bot (`conversations.open`, cached); raises SlackApiError."""
+        known = self.known_dm(key)
+        if known:
+            return known
+        response = self.client.conversations_open(users=key.user)
+        channel = str(response["channel"]["id"])
+        with self._lock:
+            self._dms[key] = channel
+        return channel
+
+    def remember_dm(self, key: UserKey, channel: str) -> None:
+        with self._lock:
+            self._dms[key] = channel
+
+    def note(self, key: UserKey, origin: Origin, text: str) -> None:
+        """An ephemeral note where the user acted; logs at WARNING when even that fails."""
+        try:
+            if origin.response_url:
+                sent = WebhookClient(origin.response_url, retry_handlers=self.client.retry_handlers).send(
+                    text=render.escape(text), response_type="ephemeral", replace_original=False
+                )
+                if sent.status_code == 200:
+                    return
+                log.warning("slack: response_url post failed with HTTP %s", sent.status_code)
+            if origin.channel:
+                self.client.chat_postEphemeral(channel=origin.channel, user=key.user, text=render.escape(text))
+                return
+        except Exception as exc:  # noqa: BLE001
+            log.warning("slack: could not reach the user with a note: %s", error_code(exc))
+            return
+        log.warning("slack: nowhere to send a note to the user")
+
+    def _target(self, key: UserKey, origin: Origin) -> tuple[str, bool] | None:
+        """(channel, ephemeral) for this origin's replies, or None after telling the user why not."""
+        if origin.kind == "message" and origin.channel:
+            self.remember_dm(key, origin.channel)
+            return origin.channel, False
+        try:
+            dm = self.dm_channel(key)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("slack: conversations.open failed: %s", error_code(exc))
+            self.note(key, origin, CANT_DM.format(error=error_code(exc)))
+            return None
+        if origin.kind != "command" and origin.channel and origin.channel != dm:
+            return origin.channel, True
+        return dm, False
+
+    def deliver(self, key: UserKey, origin: Origin, replies: Sequence[Reply]) -> None:
+        """Post every reply, in order; on a failure, tell the user and stop."""
+        if not replies:
+            return
+        target = self._target(key, origin)
+        if target is None:
+            return
+        channel, ephemeral = target
+        threaded_cases: set[str] = set()
+        for reply in replies:
+            if isinstance(reply, AskForm):
+                self.places.save_form(key, reply)
+            for message in render.render(reply):
+                try:
+                    if ephemeral:
+                        self.client.chat_postEphemeral(channel=channel, user=key.user, text=message.text,
+                                                       blocks=message.blocks)
+                    else:
+                        self._post(key, channel, origin, message, threaded_cases)
+                except Exception as exc:  # noqa: BLE001
+                    code = error_code(exc)
+                    log.warning("slack: posting a reply failed: %s", code)
+                    self.note(key, origin, (CANT_DM if code in _DM_BLOCKED else FAILED).format(error=code))
+                    return
+
+    def _post(self, key: UserKey, channel: str, origin: Origin, message: render.Message,
+              threaded_cases: set[str]) -> None:
+        case_id = message.case_id
+        root = self.places.thread(key, case_id) if case_id else None
+        if root and root[0] != channel:
+            root = None
+        thread_ts: str | None = None
+        if case_id and root and (
+            message.threaded or case_id in threaded_cases or origin.thread_ts == root[1]
+        ):
+            thread_ts = root[1]
+            threaded_cases.add(case_id)
+        elif not case_id and origin.thread_ts:
+            thread_ts = origin.thread_ts
+        response = self.client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
+            unfurl_links=False, unfurl_media=False,
+        )
+        if case_id and root is None and response.get("ts"):
+            self.places.set_thread(key, case_id, channel, str(response["ts"]))
+            if message.threaded:
+                threaded_cases.add(case_id)
+
+    def open_form(self, key: UserKey, origin: Origin, *, trigger_id: str, case_id: str | None,
+                  question: str) -> None:
+        """Open the modal for a "Fill in" click with its trigger (valid for 3 s)."""
+        form = self.places.form(key, case_id, question)
+        if form is None:
+            self.note(key, origin, FORM_GONE)
+            return
+        meta = {"channel": origin.channel or "", "thread_ts": origin.thread_ts or ""}
+        try:
+            self.client.views_open(trigger_id=trigger_id, view=render.modal(form, metadata=meta))
+        except Exception as exc:  # noqa: BLE001
+            code = error_code(exc)
+            log.warning("slack: views.open failed: %s", code)
+            self.note(key, origin, FORM_SLOW.format(error=code))
+
+    def publish_home(self, key: UserKey, cases: Sequence[HomeCase]) -> None:
+        try:
+            self.client.views_publish(user_id=key.user, view=render.home_view(cases))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("slack: views.publish failed: %s", error_code(exc))
+
+
+_DM_BLOCKED = {"channel_not_found", "not_in_channel", "cannot_dm_bot", "messages_tab_disabled",
+               "user_disabled", "is_archived", "restricted_action"}

@@ -1,0 +1,205 @@
+"""Slack payloads in, neutral events out: `(UserKey, Event, event_id)` plus where the user acted.
+
+Pure functions of the request body Bolt hands to a listener; no Web API calls,
+no database. Text arriving from Slack is entity-escaped (`&lt;`); it is
+unescaped once here so the core sees what the user typed, and escaped again
+on the way out by `render`.
+
+Event ids make retried or duplicated deliveries take effect once:
+Events API `event_id`; a click `act:{message_ts}:{action_ts}`; a slash command
+`cmd:{trigger_id}`; a modal submission `view:{view id}:{hash}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack import ids
+from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
+from bot.service import UserKey
+
+PLATFORM = "slack"
+Body = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the user acted, so replies go back to the right place."""
+
+    channel: str | None
+    """The channel (or DM) of the command, click, form button or message."""
+    thread_ts: str | None = None
+    response_url: str | None = None
+    kind: str = "action"
+    """"command", "action", "view" or "message" (a message event comes from the user's own DM)."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One neutral event for the coach, with its dedupe id and origin."""
+
+    key: UserKey
+    event: Event
+    event_id: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """A click on "Fill in": open the modal for `question` of `case_id` with this trigger."""
+
+    key: UserKey
+    case_id: str | None
+    question: str
+    trigger_id: str
+    origin: Origin
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of `<`, `>`, `&` in text it delivers."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _team(body: Body) -> str:
+    team = body.get("team")
+    if isinstance(team, Mapping) and team.get("id"):
+        return str(team["id"])
+    user = body.get("user")
+    if isinstance(user, Mapping) and user.get("team_id"):
+        return str(user["team_id"])
+    return str(body.get("team_id") or "")
+
+
+def key_of(team: str, user: str) -> UserKey:
+    return UserKey(platform=PLATFORM, workspace=team, user=user)
+
+
+def command(body: Body) -> Incoming:
+    """`/withdraw [start|new|cases|history|export|forget|faq|help|...]` → Start or Command."""
+    text = unescape(str(body.get("text") or "")).strip()
+    word, _, arg = text.partition(" ")
+    word = word.lower()
+    event: Event
+    if word in ("", "start"):
+        event = Start()
+    elif word == "new":
+        event = Start(new=True)
+    elif word in GLOBAL_COMMANDS:
+        event = Command(word, arg.strip())
+    else:
+        event = Command(word[:40], arg.strip())
+    origin = Origin(channel=body.get("channel_id"), response_url=body.get("response_url"), kind="command")
+    trigger = body.get("trigger_id")
+    return Incoming(key_of(_team(body), str(body.get("user_id") or "")), event,
+                    f"cmd:{trigger}" if trigger else None, origin)
+
+
+def _container(body: Body) -> tuple[str | None, str | None, str | None]:
+    """(channel, message ts, thread ts) of the message holding the clicked element."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    ts = container.get("message_ts") or message.get("ts")
+    thread = container.get("thread_ts") or message.get("thread_ts")
+    return channel, ts, thread
+
+
+def action(body: Body) -> Incoming | OpenForm | None:
+    """A `block_actions` payload → a Choose, an OpenForm, or None (a link button, not ours)."""
+    actions = body.get("actions") or []
+    if not actions:
+        return None
+    act = actions[0]
+    parsed = ids.parse(str(act.get("action_id") or ""))
+    if parsed is None or parsed.kind == ids.LINK:
+        return None
+    user = str((body.get("user") or {}).get("id") or "")
+    key = key_of(_team(body), user)
+    channel, message_ts, thread_ts = _container(body)
+    origin = Origin(channel=channel, thread_ts=thread_ts, response_url=body.get("response_url"))
+    if parsed.kind == ids.FORM:
+        return OpenForm(key, parsed.case_id, parsed.question, str(body.get("trigger_id") or ""), origin)
+    if parsed.kind != ids.CHOICE:
+        return None
+    value = parsed.value
+    if act.get("type") == "static_select":
+        value = str(((act.get("selected_option") or {}).get("value")) or "")
+    if not value:
+        return None
+    stamp = act.get("action_ts") or ""
+    event_id = f"act:{message_ts}:{stamp}" if message_ts or stamp else None
+    return Incoming(key, Choose(value, parsed.question, parsed.case_id), event_id, origin)
+
+
+def form_values(view: Body) -> dict[str, str]:
+    """The submitted text of every input block, by block_id (our field names)."""
+    values: dict[str, str] = {}
+    state = ((view.get("state") or {}).get("values")) or {}
+    for block_id, elements in state.items():
+        for element in (elements or {}).values():
+            values[str(block_id)] = unescape(str(element.get("value") or ""))
+    return values
+
+
+def form_errors(view: Body) -> dict[str, str]:
+    """Required and length checks at the boundary, as modal errors by block_id; empty when fine."""
+    values = form_values(view)
+    errors: dict[str, str] = {}
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        block_id = str(block.get("block_id") or "")
+        value = values.get(block_id, "").strip()
+        limit = (block.get("element") or {}).get("max_length")
+        if not value and not block.get("optional", False):
+            errors[block_id] = "Please fill this in."
+        elif limit and len(value) > int(limit):
+            errors[block_id] = f"Please keep it under {int(limit)} characters."
+    return errors
+
+
+def metadata(view: Body) -> dict[str, str]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def submission(body: Body) -> Incoming | None:
+    """A `view_submission` of one of our modals → SubmitForm; None when the view isn't ours."""
+    view = body.get("view") or {}
+    parsed = ids.parse(str(view.get("callback_id") or ""))
+    if parsed is None or parsed.kind != ids.VIEW:
+        return None
+    user = str((body.get("user") or {}).get("id") or "")
+    meta = metadata(view)
+    origin = Origin(channel=meta.get("channel"), thread_ts=meta.get("thread_ts") or None, kind="view")
+    event = SubmitForm(parsed.question, form_values(view), parsed.case_id)
+    view_id, view_hash = view.get("id"), view.get("hash")
+    event_id = f"view:{view_id}:{view_hash}" if view_id else None
+    return Incoming(key_of(_team(body), user), event, event_id, origin)
+
+
+def message(body: Body) -> Incoming | None:
+    """A `message.im` event from a person → Text; None for edits, bots and other channels."""
+    event = body.get("event") or {}
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return None
+    user, text = event.get("user"), event.get("text")
+    if not user or text is None:
+        return None
+    team = str(event.get("team") or body.get("team_id") or "")
+    origin = Origin(channel=event.get("channel"), thread_ts=event.get("thread_ts"), kind="message")
+    return Incoming(key_of(team, str(user)), Text(unescape(str(text))), body.get("event_id"), origin)
+
+
+def home_opened(body: Body) -> UserKey | None:
+    """An `app_home_opened` event on the Home tab → whose home to publish."""
+    event = body.get("event") or {}
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return None
+    return key_of(str(body.get("team_id") or ""), str(event["user"]))

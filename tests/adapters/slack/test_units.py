@@ -1,0 +1,138 @@
+"""Component ids, escaping and payload translation, without a server."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.slack import ids, render, translate
+from adapters.slack.cli import Settings, run
+from bot.config import ConfigError
+from bot.flow.events import Choose, Command, Start, SubmitForm, Text
+from bot.flow.replies import Ask, AskForm, FormField, Option, Say
+
+SAFE = st.text(st.characters(blacklist_characters="|", blacklist_categories=("Cs",)), min_size=1, max_size=20)
+
+
+@given(case=SAFE, question=SAFE, value=st.text(max_size=30))
+def test_choice_ids_round_trip(case: str, question: str, value: str) -> None:
+    parsed = ids.parse(ids.choice(case, question, value))
+    assert parsed == ids.ComponentId(ids.CHOICE, case if case != "-" else None, question, value)
+
+
+def test_ids_parse_never_raises_on_foreign_ids() -> None:
+    for junk in ("", "x", "coach", "coach|", "coach||q|v", "other|a|b|c", "coachform|a", "coachview|a|b|c"):
+        assert ids.parse(junk) is None
+    assert ids.parse(ids.form(None, "settings_signature")) == ids.ComponentId(ids.FORM, None, "settings_signature")
+    with pytest.raises(ValueError, match="255"):
+        ids.choice("c", "q", "v" * 300)
+
+
+@given(st.text())
+def test_escape_leaves_no_markup(text: str) -> None:
+    out = render.escape(text)
+    assert "<" not in out and ">" not in out
+    assert translate.unescape(out) == text
+
+
+@given(st.text(min_size=1, max_size=9000))
+def test_sections_stay_within_limits_and_never_cut_an_entity(text: str) -> None:
+    pieces = list(render.chunks(text, 100))
+    assert all(len(p) <= 100 for p in pieces)
+    assert "".join(pieces) == render.escape(text)
+
+
+def test_more_than_five_options_become_a_select() -> None:
+    few = render.ask(Ask("q", "Pick", tuple(Option(str(i), str(i)) for i in range(5)), "c1"))
+    many = render.ask(Ask("q", "Pick", tuple(Option(str(i), str(i)) for i in range(6)), "c1"))
+    assert [e["type"] for e in few.blocks[-1]["elements"]] == ["button"] * 5
+    assert many.blocks[-1]["elements"][0]["type"] == "static_select"
+
+
+def test_modal_escapes_initial_values_and_caps_lengths() -> None:
+    form = AskForm("edit:2", "Edit the draft that is long", "Change it",
+                   (FormField("body", "Message", multiline=True, max_length=4000, initial="Hi <!channel> & co"),),
+                   case_id="c1")
+    view = render.modal(form, metadata={"channel": "D1"})
+    element = view["blocks"][-1]["element"]
+    assert element["initial_value"] == "Hi &lt;!channel&gt; &amp; co"
+    assert element["max_length"] == 3000
+    assert len(view["title"]["text"]) <= 24
+    assert ids.parse(view["callback_id"]) == ids.ComponentId(ids.VIEW, "c1", "edit:2")
+
+
+def test_say_text_is_escaped() -> None:
+    message = render.say(Say("Hello <@U123> & <!here>"))
+    assert message.text == "Hello &lt;@U123&gt; &amp; &lt;!here&gt;"
+    assert message.blocks[0]["text"]["text"] == message.text
+
+
+@pytest.mark.parametrize(("text", "event"), [
+    ("", Start()), ("start", Start()), ("new", Start(new=True)), ("cases", Command("cases")),
+    ("faq 2", Command("faq", "2")), ("HELP", Command("help")), ("dance", Command("dance")),
+])
+def test_slash_subcommands(text: str, event: object) -> None:
+    got = translate.command({"text": text, "user_id": "U1", "team_id": "T1", "channel_id": "C1", "trigger_id": "t"})
+    assert got.event == event and got.event_id == "cmd:t" and got.key.workspace == "T1"
+
+
+def test_action_select_and_submission_translation() -> None:
+    body = {"team": {"id": "T1"}, "user": {"id": "U1"}, "container": {"message_ts": "1.2", "channel_id": "D1"},
+            "actions": [{"type": "static_select", "action_id": ids.choice("c1", "stage"), "action_ts": "9.9",
+                         "selected_option": {"value": "offer"}}]}
+    got = translate.action(body)
+    assert isinstance(got, translate.Incoming)
+    assert got.event == Choose("offer", "stage", "c1") and got.event_id == "act:1.2:9.9"
+    view = {"id": "V1", "hash": "h1", "callback_id": ids.view("c1", "details"), "private_metadata": '{"channel":"D1"}',
+            "state": {"values": {"company": {"value": {"value": "A &amp; B"}}}}}
+    sub = translate.submission({"user": {"id": "U1", "team_id": "T1"}, "view": view})
+    assert sub is not None and sub.event == SubmitForm("details", {"company": "A & B"}, "c1")
+    assert sub.event_id == "view:V1:h1" and sub.origin.channel == "D1"
+
+
+def test_messages_from_bots_edits_and_channels_are_ignored() -> None:
+    base = {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1", "text": "a &lt;b&gt;"}
+    assert translate.message({"event": base, "event_id": "E1"}).event == Text("a <b>")
+    for extra in ({"subtype": "message_changed"}, {"bot_id": "B1"}, {"channel_type": "channel"}):
+        assert translate.message({"event": {**base, **extra}}) is None
+
+
+@pytest.mark.parametrize(("env", "http", "needle"), [
+    ({}, False, "SLACK_BOT_TOKEN"),
+    ({"SLACK_BOT_TOKEN": "xoxp-user"}, False, "SLACK_BOT_TOKEN"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1"}, False, "SLACK_APP_TOKEN"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, False, "SLACK_APP_TOKEN"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1"}, True, "SLACK_SIGNING_SECRET"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_BASE_URL": "ftp://x"}, True,
+     "SLACK_API_BASE_URL"),
+])
+def test_configuration_errors_name_the_variable(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], http: bool,
+                                                needle: str) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=needle):
+        Settings.from_env(http=http)
+
+
+def test_run_prints_one_line_and_returns_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    assert run(argparse.Namespace(http=False, port=3000, host="127.0.0.1")) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "SLACK_BOT_TOKEN" in err
+
+
+def test_a_refused_token_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, stub,
+                                     db_url: str) -> None:  # noqa: ANN001
+    stub.fail["auth.test"] = "invalid_auth"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-bad")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_BASE_URL", stub.api)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert run(argparse.Namespace(http=True, port=3000, host="127.0.0.1")) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "coach slack: SLACK_BOT_TOKEN was not accepted by Slack (invalid_auth)"
