@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"nothing stored for {_who(key)}; nothing deleted")
             return 0
         print(f"deleted {_who(key)}: {counts['cases']} case(s), {counts['reminders']} reminder(s), "
-              f"{counts['processed_events']} processed event id(s)")
+              f"{counts['processed_events']} processed event id(s), {counts['threads']} thread link(s)")
         return 0
     finally:
         coach.store.close()

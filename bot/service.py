@@ -30,8 +30,10 @@ from bot.drafts import DraftRenderer
 from bot.flow.events import Event, ReminderDue
 from bot.flow.outcome import Context
 from bot.flow.replies import (
+    AskForm,
     Attachment,
     CancelReminders,
+    CaseOverview,
     Effect,
     ExportData,
     ForgetUser,
@@ -41,6 +43,7 @@ from bot.flow.replies import (
 )
 from bot.flow.state import Conversation
 from bot.flow.step import step
+from bot.flow.view import form_on_screen, overview
 from bot.store import Conflict, Loaded, Store, Tx, UserKey, dumps
 
 log = logging.getLogger(__name__)
@@ -203,6 +206,38 @@ class Coach:
                 tx.claim_reminder(reminder_id, by=self.worker, now=self.clock())
         except (IntegrityError, OperationalError):
             log.exception("could not mark reminder %s delivered", reminder_id)
+
+    # ---- what adapters read between events
+
+    def overview(self, key: UserKey) -> tuple[CaseOverview, ...]:
+        """The user's cases at a glance (newest first); empty for a user never seen."""
+        conv = self._peek(key)
+        return () if conv is None else overview(conv)
+
+    def current_form(self, key: UserKey, case_id: str | None, question: str) -> AskForm | None:
+        """The form to open for a "Fill in" click, or None when that question is no longer current."""
+        conv = self._peek(key)
+        return None if conv is None else form_on_screen(conv, case_id, question)
+
+    def thread(self, key: UserKey, case_id: str) -> str | None:
+        """The platform's reference for where the case's messages live, if one was recorded."""
+        with self.store.transaction() as tx:
+            pk = tx.user_pk(key)
+            return None if pk is None else tx.thread_ref(pk, case_id)
+
+    def set_thread(self, key: UserKey, case_id: str, ref: str) -> str:
+        """Record where the case's thread lives unless it has one already; returns the one in force.
+
+        Kept with the user's rows, so `forget` deletes it too.
+        """
+        with self.store.transaction() as tx:
+            pk = tx.user_pk(key)
+            return ref if pk is None else tx.set_thread_ref(pk, case_id, ref)
+
+    def _peek(self, key: UserKey) -> Conversation | None:
+        with self.store.transaction() as tx:
+            loaded = tx.load(key, now=self.clock(), create=False)
+            return None if loaded is None else loaded.conversation
 
     # ---- the user's data
 

@@ -95,6 +95,15 @@ class ReminderRow(_Table, table=True):
     claimed_by: str | None = None
 
 
+class ThreadRow(_Table, table=True):
+    """Where a case's messages live on a platform (a Slack DM thread, a Discord thread): an opaque reference."""
+
+    __tablename__ = "thread"
+    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", primary_key=True)
+    case_id: str = Field(primary_key=True)
+    ref: str
+
+
 class SchemaVersionRow(_Table, table=True):
     __tablename__ = "schema_version"
     id: int = Field(default=1, primary_key=True)
@@ -108,6 +117,7 @@ CASE = CaseRow.__table__
 EVENT = ProcessedEventRow.__table__
 REMINDER = ReminderRow.__table__
 SCHEMA = SchemaVersionRow.__table__
+THREAD = ThreadRow.__table__
 
 
 class Conflict(Exception):
@@ -167,7 +177,11 @@ def add_column_if_missing(conn: Connection, table: str, column: str, ddl: str) -
         conn.exec_driver_sql(f"ALTER TABLE {quoted} ADD COLUMN {column} {ddl}")
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
+def _m2_threads(conn: Connection) -> None:
+    METADATA.create_all(conn, tables=[THREAD], checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_threads]
 """Schema version N is reached by running MIGRATIONS[N-1]; each runs in its own transaction."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -424,18 +438,32 @@ class Tx:
     def delete_user(self, user_pk: int) -> dict[str, int]:
         """Delete the user row and everything that cascades from it; returns what was deleted, by table."""
         counts = {}
-        for name, table in (("cases", CASE), ("reminders", REMINDER), ("processed_events", EVENT)):
+        for name, table in (("cases", CASE), ("reminders", REMINDER), ("processed_events", EVENT), ("threads", THREAD)):
             counts[name] = int(
                 self.conn.execute(select(func.count()).select_from(table).where(table.c.user_pk == user_pk)).scalar()
                 or 0
             )
         # explicit deletes too, so a database without enforced foreign keys still forgets everything
-        for table in (CASE, REMINDER, EVENT):
+        for table in (CASE, REMINDER, EVENT, THREAD):
             self.conn.execute(delete(table).where(table.c.user_pk == user_pk))
         counts["users"] = self.conn.execute(delete(USER).where(USER.c.pk == user_pk)).rowcount
         self.store.forget_remembered(user_pk)
         self.after_commit.append(lambda: self.store.forget_remembered(user_pk))
         return counts
+
+    # where a case lives on a platform
+
+    def thread_ref(self, user_pk: int, case_id: str) -> str | None:
+        query = select(THREAD.c.ref).where(THREAD.c.user_pk == user_pk, THREAD.c.case_id == case_id)
+        return self.conn.execute(query).scalar()
+
+    def set_thread_ref(self, user_pk: int, case_id: str, ref: str) -> str:
+        """Record `ref` unless the case has one already; returns the one in force."""
+        existing = self.thread_ref(user_pk, case_id)
+        if existing is not None:
+            return existing
+        self.conn.execute(THREAD.insert().values(user_pk=user_pk, case_id=case_id, ref=ref))
+        return ref
 
     # processed events
 

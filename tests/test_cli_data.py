@@ -10,6 +10,7 @@ import pytest
 from adapters.cli import main
 from bot.flow.events import Start
 from bot.service import UserKey, open_coach
+from bot.store import SCHEMA_VERSION
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("discord", "", "42")
@@ -32,10 +33,10 @@ def seed(url: str) -> None:
 
 def test_db_upgrade_creates_the_file_and_reports_the_version(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade"]) == 0
-    assert "version 1" in capsys.readouterr().out
+    assert f"version {SCHEMA_VERSION}" in capsys.readouterr().out
     seed(db)
     assert main(["db", "upgrade"]) == 0  # again: a no-op that keeps the data
-    assert "version 1" in capsys.readouterr().out
+    assert f"version {SCHEMA_VERSION}" in capsys.readouterr().out
     assert main(["export", "--platform", "slack", "--workspace", "T1", "--user", "U_ALICE"]) == 0
 
 

@@ -24,11 +24,8 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from adapters.slack import translate
 from adapters.slack.deliver import MOVED, Outbox, error_code
-from adapters.slack.home import home_cases
-from adapters.slack.threads import SlackPlaces
 from adapters.slack.worker import Worker
-from bot.flow.events import Choose
-from bot.service import Coach, UnknownUser, UserKey
+from bot.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
 COMMAND = "/withdraw"
@@ -65,18 +62,13 @@ class SlackBot:
         if outcome.duplicate:
             return
         self.outbox.deliver(incoming.key, incoming.origin, outcome.replies)
-        event = incoming.event
-        if isinstance(event, Choose) and event.question == "forget" and event.value == "yes":
-            self.outbox.places.forget(incoming.key)
 
     def queue(self, key: UserKey, job: Callable[[], None]) -> None:
         self.worker.submit(f"{key.workspace}:{key.user}", job)
 
     def publish_home(self, key: UserKey) -> None:
         try:
-            cases = home_cases(self.coach.export(key))
-        except UnknownUser:
-            cases = []
+            cases = self.coach.overview(key)
         except Exception as exc:  # noqa: BLE001 - still publish a Home tab
             log.warning("slack: export for the Home tab failed: %s", error_code(exc))
             cases = []
@@ -87,7 +79,7 @@ class SlackBot:
         self.worker.stop()
 
 
-def build_app(coach: Coach, client: WebClient, places: SlackPlaces, *, signing_secret: str | None,
+def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
               workers: int = 4) -> SlackBot:
     """Register the listeners; `signing_secret=None` (Socket Mode) turns request verification off."""
     app = App(
@@ -96,7 +88,7 @@ def build_app(coach: Coach, client: WebClient, places: SlackPlaces, *, signing_s
         request_verification_enabled=bool(signing_secret),
         process_before_response=True,
     )
-    bot = SlackBot(app, coach, Outbox(client, places), Worker(threads=workers))
+    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers))
     _register(app, bot)
     return bot
 

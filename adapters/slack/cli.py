@@ -22,7 +22,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from adapters.cli import UsageError
-from bot.config import ConfigError, database_url, log_level, optional, required
+from bot.config import ConfigError, log_level, optional, required
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 60.0
@@ -94,15 +94,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _start_bot(settings: Settings):  # noqa: ANN202 - SlackBot, imported lazily
     from adapters.slack.app import build_app, make_client
-    from adapters.slack.threads import SlackPlaces
     from bot.service import open_coach
 
     coach = open_coach()
     client = make_client(settings.bot_token, base_url=settings.base_url)
-    places = SlackPlaces(database_url())
     try:
         with _quiet("slack_bolt", "slack_sdk"):  # their own start-up noise; our one line says it all
-            return build_app(coach, client, places, signing_secret=settings.signing_secret)
+            return build_app(coach, client, signing_secret=settings.signing_secret)
     except BoltError as exc:  # Bolt's constructor runs auth.test: the token was refused
         code = re.search(r"'error': '([a-z_]+)'", str(exc))
         raise ConfigError(f"SLACK_BOT_TOKEN was not accepted by Slack ({code[1] if code else 'auth.test failed'})") \

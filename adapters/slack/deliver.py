@@ -25,11 +25,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from adapters.slack import render
-from adapters.slack.home import HomeCase
-from adapters.slack.threads import SlackPlaces
 from adapters.slack.translate import Origin
-from bot.flow.replies import AskForm, Reply
-from bot.service import UserKey
+from bot.flow.replies import CaseOverview, Reply
+from bot.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +49,9 @@ def error_code(exc: Exception) -> str:
 class Outbox:
     """Posts replies for one user at a time; safe to share between worker threads."""
 
-    def __init__(self, client: WebClient, places: SlackPlaces) -> None:
+    def __init__(self, client: WebClient, coach: Coach) -> None:
         self.client = client
-        self.places = places
+        self.coach = coach
         self._dms: dict[UserKey, str] = {}
         self._lock = threading.Lock()
 
@@ -119,8 +117,6 @@ class Outbox:
         channel, ephemeral = target
         threaded_cases: set[str] = set()
         for reply in replies:
-            if isinstance(reply, AskForm):
-                self.places.save_form(key, reply)
             for message in render.render(reply):
                 try:
                     if ephemeral:
@@ -137,7 +133,7 @@ class Outbox:
     def _post(self, key: UserKey, channel: str, origin: Origin, message: render.Message,
               threaded_cases: set[str]) -> None:
         case_id = message.case_id
-        root = self.places.thread(key, case_id) if case_id else None
+        root = _thread_root(self.coach.thread(key, case_id)) if case_id else None
         if root and root[0] != channel:
             root = None
         thread_ts: str | None = None
@@ -153,14 +149,14 @@ class Outbox:
             unfurl_links=False, unfurl_media=False,
         )
         if case_id and root is None and response.get("ts"):
-            self.places.set_thread(key, case_id, channel, str(response["ts"]))
+            self.coach.set_thread(key, case_id, f"{channel}:{response['ts']}")
             if message.threaded:
                 threaded_cases.add(case_id)
 
     def open_form(self, key: UserKey, origin: Origin, *, trigger_id: str, case_id: str | None,
                   question: str) -> None:
         """Open the modal for a "Fill in" click with its trigger (valid for 3 s)."""
-        form = self.places.form(key, case_id, question)
+        form = self.coach.current_form(key, case_id, question)
         if form is None:
             self.note(key, origin, FORM_GONE)
             return
@@ -172,11 +168,19 @@ class Outbox:
             log.warning("slack: views.open failed: %s", code)
             self.note(key, origin, FORM_SLOW.format(error=code))
 
-    def publish_home(self, key: UserKey, cases: Sequence[HomeCase]) -> None:
+    def publish_home(self, key: UserKey, cases: Sequence[CaseOverview]) -> None:
         try:
             self.client.views_publish(user_id=key.user, view=render.home_view(cases))
         except Exception as exc:  # noqa: BLE001
             log.warning("slack: views.publish failed: %s", error_code(exc))
+
+
+def _thread_root(ref: str | None) -> tuple[str, str] | None:
+    """(channel, thread_ts) from the "channel:ts" reference the coach keeps for a case."""
+    if not ref or ":" not in ref:
+        return None
+    channel, _, ts = ref.partition(":")
+    return channel, ts
 
 
 _DM_BLOCKED = {"channel_not_found", "not_in_channel", "cannot_dm_bot", "messages_tab_disabled",

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.slack import ids
-from adapters.slack.home import HomeCase
 from bot.flow.replies import (
     Ask,
     AskForm,
     Attachment,
+    CaseOverview,
     ChecklistLine,
     Option,
     Reply,
@@ -239,7 +239,7 @@ def modal(form: AskForm, *, metadata: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def home_view(cases: Sequence[HomeCase]) -> dict[str, Any]:
+def home_view(cases: Sequence[CaseOverview]) -> dict[str, Any]:
     """The App Home tab: each case (newest first), where it stands, its checklist."""
     blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)}]
     if not cases:

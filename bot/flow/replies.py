@@ -105,6 +105,16 @@ class ShowChecklist:
 
 
 @dataclass(frozen=True)
+class CaseOverview:
+    """One case at a glance (Slack's App Home, a status panel): where it stands and its checklist."""
+
+    case_id: str
+    title: str
+    where: str
+    checklist: tuple[ChecklistLine, ...] = ()
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file for the user (export): the shell makes these from effects."""
 

@@ -15,6 +15,7 @@ from bot.flow.questions import BY_ID, signature_fields
 from bot.flow.replies import (
     Ask,
     AskForm,
+    CaseOverview,
     ChecklistLine,
     FormField,
     Option,
@@ -238,3 +239,29 @@ def pending_prompt(conv: Conversation) -> Reply:
             Option("Done", "done"),
         ),
     )
+
+
+def overview(conv: Conversation) -> tuple[CaseOverview, ...]:
+    """Every case, newest first: its title, stage and phase, and its checklist once the stage is known."""
+    out: list[CaseOverview] = []
+    for case in reversed(conv.cases):
+        stage = case.answers.stage.label if case.answers.stage else "Stage not given yet"
+        lines: tuple[ChecklistLine, ...] = ()
+        if case.answers.stage is not None:
+            lines = checklist_lines(case, plan_for(situation_of(case, conv)))
+        out.append(CaseOverview(case.id, case.title, f"{stage} · {case.phase.value.replace('_', ' ')}", lines))
+    return tuple(out)
+
+
+def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> AskForm | None:
+    """The form the user is being asked for `question`, or None when that form is no longer current."""
+    if conv.pending == question == "settings_signature":
+        shown = pending_prompt(conv)
+        return shown if isinstance(shown, AskForm) else None
+    case = conv.case(case_id)
+    if case is None or case.question != question or not case.phase.is_open:
+        return None
+    if case.phase is Phase.ASKING:
+        shown = ask_question(case, conv)
+        return shown if isinstance(shown, AskForm) else None
+    return edit_form(case) if question.startswith("edit:") and case.latest else None

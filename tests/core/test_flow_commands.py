@@ -295,3 +295,27 @@ def test_typed_numbers_and_labels_answer_buttons() -> None:
     assert talk.case.answers.negotiable is False
     talk.say("99")
     assert "pick one of the options" in talk.texts()
+
+
+def test_the_form_on_screen_is_the_current_one_only() -> None:
+    from bot.flow.view import form_on_screen
+
+    talk = Talk()
+    talk.start()
+    case_id = talk.case.id
+    assert form_on_screen(talk.state, case_id, "details") is not None
+    talk.fill(company="Acme", role="Analyst")
+    assert form_on_screen(talk.state, case_id, "details") is None, "an answered form can't be reopened"
+    assert form_on_screen(talk.state, "someone-elses-case", "details") is None
+
+
+def test_overview_lists_cases_newest_first_with_their_checklists() -> None:
+    from bot.flow.view import overview
+
+    talk = _drafting()
+    talk.start(new=True)
+    talk.fill(company="Globex", role="Engineer")
+    first, second = overview(talk.state)
+    assert first.title.startswith("Globex") and first.checklist == ()
+    assert second.title.startswith("Acme") and "drafting" in second.where
+    assert any(line.done for line in second.checklist)

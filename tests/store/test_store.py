@@ -9,6 +9,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from bot.flow.events import Command, Start, Text
 from bot.flow.replies import Attachment, Say
 from bot.service import BUSY, SORRY, Coach, UnknownUser, UserKey
-from bot.store import CASE, EVENT, REMINDER, USER, Conflict, Store
+from bot.store import CASE, EVENT, METADATA, REMINDER, USER, Conflict, Store
 from tests.store.conftest import RENDERER, FakeClock, answer, last_question, walk, walk_to
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
@@ -245,3 +246,30 @@ def test_a_new_process_continues_at_the_same_question(tmp_path: Path, clock: Fak
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == question
+
+
+def test_upgrading_an_old_database_keeps_its_conversations(tmp_path: Path) -> None:
+    """A database made by the first schema (before thread links) upgrades in place, data intact."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from bot.store import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = Store(url)
+    with old.transaction() as tx:
+        METADATA.create_all(tx.conn, tables=[SCHEMA])
+        MIGRATIONS[0](tx.conn)
+        tx.conn.execute(SCHEMA.insert().values(id=1, version=1, upgraded_at=datetime.now(UTC)))
+    walk_to(Coach(old, renderer=RENDERER), ALICE, "stage")
+    old.close()
+    new = Store(url)
+    assert new.schema_version() == 1
+    assert new.upgrade() == SCHEMA_VERSION
+    with new.engine.connect() as conn:
+        assert sa_inspect(conn).has_table("thread")
+    coach = Coach(new, renderer=RENDERER)
+    assert coach.export(ALICE)["cases"][0]["question"] == "stage", "the conversation survived the upgrade"
+    case_id = coach.export(ALICE)["cases"][0]["id"]
+    assert coach.set_thread(ALICE, case_id, "D1:100.1") == "D1:100.1"
+    assert coach.set_thread(ALICE, case_id, "D1:999.9") == "D1:100.1", "the first thread root stays"
+    assert coach.forget_counts(ALICE)["threads"] == 1

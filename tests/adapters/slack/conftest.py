@@ -27,7 +27,6 @@ import pytest
 from adapters.slack import ids
 from adapters.slack.app import SlackBot, build_app, make_client
 from adapters.slack.server import make_http_server, serve_in_thread
-from adapters.slack.threads import SlackPlaces
 from bot.service import open_coach
 from tests.adapters.slack.stub import Call, SlackStub
 
@@ -63,7 +62,7 @@ class Rig:
     def start(self) -> Rig:
         coach = open_coach(self.db_url)
         client = make_client("xoxb-test", base_url=self.stub.api)
-        self.bot = build_app(coach, client, SlackPlaces(self.db_url), signing_secret=SECRET)
+        self.bot = build_app(coach, client, signing_secret=SECRET)
         self.server = make_http_server(self.bot.app, host="127.0.0.1", port=0, jobs=self.bot.worker)
         serve_in_thread(self.server)
         return self

@@ -162,17 +162,13 @@ def test_home_tab_lists_cases_and_checklists(rig: Rig) -> None:
     assert "Acme — Data Engineer" in dump and "Offer received" in dump and "☐" in dump
 
 
-def test_forget_removes_the_adapters_rows_too(rig: Rig) -> None:
+def test_forget_removes_the_thread_links_too(rig: Rig) -> None:
     to_stage_question(rig)
-    places = rig.bot.outbox.places
     key = rig.coach_key("U1")
-    assert places.form(key, rig.coach.export(key)["cases"][0]["id"], "details") is not None
+    case_id = rig.coach.export(key)["cases"][0]["id"]
+    assert rig.coach.thread(key, case_id), "the case's first message rooted its DM thread"
     rig.dm("U1", "forget")
     rig.click("U1", "yes")
     with pytest.raises(UnknownUser):
         rig.coach.export(key)
-    with places.engine.connect() as conn:
-        from adapters.slack.threads import slack_forms, slack_threads
-
-        assert not conn.execute(slack_forms.select()).all()
-        assert not conn.execute(slack_threads.select()).all()
+    assert rig.coach.thread(key, case_id) is None, "no trace of where the case lived in Slack"

@@ -14,7 +14,6 @@ from aiohttp import WSMsgType, web
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from adapters.slack.app import build_app, make_client
-from adapters.slack.threads import SlackPlaces
 from bot.service import open_coach
 from tests.adapters.slack.stub import SlackStub
 
@@ -88,8 +87,7 @@ def ws() -> Iterator[WsServer]:
 
 def test_socket_mode_acks_envelopes_and_answers_in_the_dm(stub: SlackStub, ws: WsServer, db_url: str) -> None:
     stub.ws_url = f"ws://127.0.0.1:{ws.port}/link"
-    bot = build_app(open_coach(db_url), make_client("xoxb-test", base_url=stub.api), SlackPlaces(db_url),
-                    signing_secret=None)
+    bot = build_app(open_coach(db_url), make_client("xoxb-test", base_url=stub.api), signing_secret=None)
     handler = SocketModeHandler(bot.app, "xapp-test")
     try:
         handler.connect()
