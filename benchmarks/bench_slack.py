@@ -34,13 +34,19 @@ from tests.adapters.slack.stub import SlackStub  # noqa: E402
 
 DETAILS = {"company": "Acme", "role": "Data Engineer", "contact": "Pat"}
 SIGNATURE = {"name": "Sam", "email": "sam@example.com", "phone": ""}
-ANSWERS = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-           "main_channel": "email", "door": "yes", "plan": "draft"}
+ANSWERS = {
+    "stage": "screening",
+    "negotiable": "no",
+    "reason": "other_offer",
+    "recruiter": "no",
+    "main_channel": "email",
+    "door": "yes",
+    "plan": "draft",
+}
 
 
 def bare_app(stub: SlackStub) -> App:
-    app = App(client=make_client("xoxb-bench", base_url=stub.api), signing_secret=SECRET,
-              process_before_response=True)
+    app = App(client=make_client("xoxb-bench", base_url=stub.api), signing_secret=SECRET, process_before_response=True)
 
     @app.action("coach-bench")
     def only_ack(ack) -> None:  # noqa: ANN001
@@ -116,9 +122,16 @@ def _post_to(base: str, payload: dict) -> Response:
     """A signed block_actions POST (signing is inside the timed part for both apps)."""
     body = urlencode({"payload": json.dumps(payload)}).encode()
     ts = str(int(time.time()))
-    request = urllib.request.Request(base + "/slack/events", data=body, method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": sign(body, ts)})
+    request = urllib.request.Request(
+        base + "/slack/events",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sign(body, ts),
+        },
+    )
     with _NO_PROXY.open(request, timeout=10) as resp:
         return Response(resp.status, resp.read().decode())
 

@@ -235,23 +235,46 @@ class Store:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
+        self._conn: Connection | None = None
         self._cases: OrderedDict[str, Case] = OrderedDict()
         self._cases_lock = threading.Lock()
         # user pk -> the conversation as this process last committed it; valid while the row's version matches
         self._conversations: OrderedDict[int, Loaded] = OrderedDict()
 
     def close(self) -> None:
+        if self._conn is not None:
+            with self._write_lock or nullcontext():
+                self._conn.close()
+                self._conn = None
         self.engine.dispose()
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._write_lock or nullcontext():
+        if self._write_lock is None:
             with self.engine.begin() as conn:
                 tx = Tx(self, conn)
                 yield tx
-            for hook in tx.after_commit:
-                hook()
+        else:
+            with self._write_lock:
+                tx = yield from self._sqlite_transaction()
+        for hook in tx.after_commit:
+            hook()
+
+    def _sqlite_transaction(self) -> Iterator[Tx]:
+        # Writers in this process take turns on the lock anyway, so they share one open connection:
+        # checking a connection out of the pool for every step cost more than the step's SQL.
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        try:
+            with self._conn.begin():
+                tx = Tx(self, self._conn)
+                yield tx
+        except BaseException:
+            if self._conn.invalidated or self._conn.closed:
+                self._conn = None
+            raise
+        return tx
 
     def schema_version(self) -> int:
         """The recorded schema version; 0 for an empty database."""
