@@ -114,14 +114,26 @@ def conversation(coach: Coach, key: UserKey, steps: int, tag: str, latencies: li
     """Drive `steps` events for `key`, timing each `handle` call."""
     replies: tuple[Reply, ...] = ()
     for i in range(steps):
-        position = i % CYCLE
-        event: Event = Start(new=True) if position == 0 else answer(replies, i)
-        started = time.perf_counter_ns()
-        outcome = coach.handle(user_at(key, i), event, event_id=f"{tag}-{i}")
-        latencies.append(time.perf_counter_ns() - started)
-        replies = outcome.replies
-        if any(isinstance(r, Say) and r.text in (BUSY, SORRY) for r in replies):
-            failed.append(1)
+        replies = timed_step(coach, key, i, replies, f"{tag}-{i}", latencies, failed)
+
+
+def timed_step(
+    coach: Coach,
+    key: UserKey,
+    i: int,
+    replies: tuple[Reply, ...],
+    event_id: str,
+    latencies: list[int],
+    failed: list[int],
+) -> tuple[Reply, ...]:
+    """Event `i` of a conversation, answering what is on screen; its time goes to `latencies`."""
+    event: Event = Start(new=True) if i % CYCLE == 0 else answer(replies, i)
+    started = time.perf_counter_ns()
+    outcome = coach.handle(user_at(key, i), event, event_id=event_id)
+    latencies.append(time.perf_counter_ns() - started)
+    if any(isinstance(r, Say) and r.text in (BUSY, SORRY) for r in outcome.replies):
+        failed.append(1)
+    return outcome.replies
 
 
 def saves_of(store: Store, key: UserKey) -> int:
@@ -190,6 +202,15 @@ def run_steps(workdir: Path, name: str, threads: int, per_thread: int, *, shared
     )
 
 
+def read_modify_write(conn: sqlite3.Connection, row_id: int) -> None:
+    """The yardstick transaction: take the write lock, read a JSON document, change it, write it back."""
+    conn.execute("BEGIN IMMEDIATE")
+    body = json.loads(conn.execute("SELECT body FROM doc WHERE id = ?", (row_id,)).fetchone()[0])
+    body["n"] += 1
+    conn.execute("UPDATE doc SET body = ? WHERE id = ?", (json.dumps(body), row_id))
+    conn.execute("COMMIT")
+
+
 def raw_rmw(workdir: Path, threads: int, per_thread: int) -> Run:
     """The yardstick: plain sqlite3, same pragmas, BEGIN IMMEDIATE; SELECT JSON; UPDATE; COMMIT."""
     path = workdir / f"raw{threads}.db"
@@ -213,11 +234,7 @@ def raw_rmw(workdir: Path, threads: int, per_thread: int) -> Run:
         for _ in range(per_thread):
             started = time.perf_counter_ns()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                body = json.loads(conn.execute("SELECT body FROM doc WHERE id = ?", (t,)).fetchone()[0])
-                body["n"] += 1
-                conn.execute("UPDATE doc SET body = ? WHERE id = ?", (json.dumps(body), t))
-                conn.execute("COMMIT")
+                read_modify_write(conn, t)
             except sqlite3.OperationalError:
                 locked.append(1)
                 conn.execute("ROLLBACK")
@@ -263,19 +280,9 @@ def alternating(workdir: Path, steps: int) -> tuple[Run, Run]:
     replies: tuple[Reply, ...] = ()
     for i in range(steps):
         begun = time.perf_counter_ns()
-        raw.execute("BEGIN IMMEDIATE")
-        body = json.loads(raw.execute("SELECT body FROM doc WHERE id = 1").fetchone()[0])
-        body["n"] += 1
-        raw.execute("UPDATE doc SET body = ? WHERE id = 1", (json.dumps(body),))
-        raw.execute("COMMIT")
+        read_modify_write(raw, 1)
         raw_ns.append(time.perf_counter_ns() - begun)
-        event: Event = Start(new=True) if i % CYCLE == 0 else answer(replies, i)
-        begun = time.perf_counter_ns()
-        outcome = coach.handle(user_at(key, i), event, event_id=f"alt-{i}")
-        step_ns.append(time.perf_counter_ns() - begun)
-        replies = outcome.replies
-        if any(isinstance(r, Say) and r.text in (BUSY, SORRY) for r in replies):
-            failed.append(1)
+        replies = timed_step(coach, key, i, replies, f"alt-{i}", step_ns, failed)
     raw.close()
     store.close()
     # each row's rate counts its own time only (the two share one wall clock)
