@@ -13,7 +13,7 @@ from datetime import timedelta
 from bot.flow.outcome import Context, Step
 from bot.flow.questions import next_question
 from bot.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
-from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
+from bot.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
 from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
 from bot.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
 from bot.lint import lint_text
@@ -75,6 +75,15 @@ def _new_revision(
     ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
 
 
+def _too_many_revisions(conv: Conversation, case: Case, ctx: Context) -> Step | None:
+    """Refuse another revision past MAX_REVISIONS (sending, and the call's follow-up, stay possible)."""
+    if len(case.revisions) < MAX_REVISIONS:
+        return None
+    note = Say(f"That's {MAX_REVISIONS} revisions, the most I keep for one case. "
+               "Send the latest one, or `restart` the case.", case.id)
+    return Step(conv, (note, *case_prompt(case, conv, ctx)))
+
+
 def _with_revision(conv: Conversation, case: Case) -> Step:
     conv = _save(conv, case)
     assert case.latest is not None
@@ -85,8 +94,10 @@ def choose_plan(conv: Conversation, case: Case, value: str, ctx: Context) -> Ste
     if value == "withdraw":
         case = replace(case, answers=replace(case.answers, negotiable=False))
         return enter_plan(conv, case, ctx)
-    plan = plan_of(case, conv, ctx)
-    spec = plan.draft_specs[0]
+    refused = _too_many_revisions(conv, case, ctx)
+    if refused:
+        return refused
+    spec = plan_of(case, conv, ctx).draft_specs[0]
     return _with_revision(conv, _new_revision(case, conv, ctx, spec))
 
 
@@ -113,6 +124,8 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
     assert rev is not None
     spec = DraftSpec(rev.kind, rev.channel)
     toggles = {"shorter": "shorter", "warmer": "warmer", "reason": "include_reason", "door": "door_open"}
+    if value in (*toggles, "edit", "switch") and (refused := _too_many_revisions(conv, case, ctx)):
+        return refused
     if value in toggles:
         attr = toggles[value]
         style = replace(rev.style, **{attr: not getattr(rev.style, attr)})

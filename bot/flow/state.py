@@ -47,6 +47,11 @@ class Answers:
     keep_door_open: bool = False
 
 
+LOG_LIMIT = 500
+MAX_REVISIONS = 40
+MAX_CASES = 100
+
+
 @dataclass(frozen=True)
 class Revision:
     number: int
@@ -98,7 +103,8 @@ class Case:
         return self.revisions[-1] if self.revisions else None
 
     def logged(self, at: str, text: str) -> Case:
-        return replace(self, log=(*self.log, LogEntry(at, text)))
+        """The case with one more log entry; only the newest LOG_LIMIT are kept, so a case can't grow forever."""
+        return replace(self, log=(*self.log, LogEntry(at, text))[-LOG_LIMIT:])
 
     def ticked(self, *ids: str) -> Case:
         return replace(self, done=tuple(dict.fromkeys((*self.done, *ids))))

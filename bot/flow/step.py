@@ -18,7 +18,7 @@ from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue
 from bot.flow.outcome import Context, Step
 from bot.flow.questions import BY_ID, Problem, clean_text, next_question
 from bot.flow.replies import AskForm, Reply, Say, ScheduleReminder
-from bot.flow.state import Case, Conversation, Phase
+from bot.flow.state import MAX_CASES, Case, Conversation, Phase
 from bot.flow.texts import CHECKIN_TEXT, WELCOME
 from bot.flow.view import GLOBAL_PENDING, case_prompt, prompt
 
@@ -61,6 +61,9 @@ def start(conv: Conversation, ctx: Context, *, new: bool) -> Step:
 
 
 def open_case(conv: Conversation, ctx: Context) -> Step:
+    if len(conv.cases) >= MAX_CASES:
+        note = Say(f"You have {MAX_CASES} cases, the most I keep. `export` them, then `forget` to start afresh.")
+        return _with_prompt(conv, ctx, note)
     case = Case(id=ctx.new_id, created_at=ctx.stamp).logged(ctx.stamp, "Case opened")
     intro: tuple[Reply, ...] = () if conv.profile.welcomed else (Say(WELCOME),)
     conv = replace(conv.with_case(case), active=case.id, profile=replace(conv.profile, welcomed=True))

@@ -319,3 +319,41 @@ def test_overview_lists_cases_newest_first_with_their_checklists() -> None:
     assert first.title.startswith("Globex") and first.checklist == ()
     assert second.title.startswith("Acme") and "drafting" in second.where
     assert any(line.done for line in second.checklist)
+
+
+def test_revisions_are_capped_but_sending_still_works() -> None:
+    from bot.flow.state import MAX_REVISIONS
+
+    talk = _drafting()
+    while len(talk.case.revisions) < MAX_REVISIONS:
+        talk.click("shorter")
+    before = talk.state
+    talk.click("warmer")
+    assert "the most I keep" in talk.texts()
+    assert talk.state == before
+    talk.click("sent")
+    assert talk.case.phase is Phase.SENT
+
+
+def test_cases_are_capped_with_a_way_out() -> None:
+    from bot.flow.state import MAX_CASES
+
+    talk = Talk()
+    for _ in range(MAX_CASES):
+        talk.start(new=True)
+    before = talk.state
+    talk.start(new=True)
+    assert "export" in talk.texts() and "forget" in talk.texts()
+    assert talk.state == before
+
+
+def test_the_log_keeps_the_newest_entries_only() -> None:
+    from bot.flow.state import LOG_LIMIT
+
+    talk = Talk()
+    talk.start()
+    for _ in range(LOG_LIMIT + 10):
+        talk.say("restart")
+    log = talk.case.log
+    assert len(log) == LOG_LIMIT
+    assert log[-1].text == "Restarted"
