@@ -17,12 +17,21 @@ from bot.flow.commands import answer_pending, run_command, save_signature
 from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
 from bot.flow.outcome import Context, Step
 from bot.flow.questions import BY_ID, Problem, clean_text, next_question
-from bot.flow.replies import AskForm, Reply, Say, ScheduleReminder
+from bot.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
 from bot.flow.state import MAX_CASES, Case, Conversation, Phase
 from bot.flow.texts import CHECKIN_TEXT, WELCOME
 from bot.flow.view import GLOBAL_PENDING, case_prompt, prompt
 
 MAX_TEXT = 4000
+AFTER_QUESTIONS = {
+    "plan": drafting.choose_plan,
+    "no_action": drafting.choose_no_action,
+    "rev": drafting.revision_action,
+    "switch": drafting.switch_channel,
+    "after": drafting.choose_after,
+    "outcome": drafting.choose_outcome,
+}
+"""Where a pick goes once the roadmap questions are answered (question id prefix -> handler)."""
 STALE = "That button is from an earlier step, so I didn't act on it. Here's where we are:"
 FOREIGN = "That button belongs to someone else's conversation, so I can't act on it."
 
@@ -88,17 +97,23 @@ def _text(conv: Conversation, raw: str, ctx: Context) -> Step:
     return _answer_text(conv, case_prompt(case, conv, ctx)[-1], text, case.id, ctx)
 
 
+def _choices(shown: Reply) -> tuple[tuple[Option, ...], str]:
+    """The buttons on screen and the question they answer (a revision's actions answer `rev:N`)."""
+    if isinstance(shown, Ask):
+        return shown.options, shown.question
+    if isinstance(shown, ShowRevision):
+        return shown.actions, f"rev:{shown.number}"
+    return (), ""
+
+
 def _answer_text(conv: Conversation, shown: Reply, text: str, case_id: str | None, ctx: Context) -> Step:
     """Typed text against what is on screen: an option's number, label or value, or a one-field form."""
-    options = getattr(shown, "options", None) or getattr(shown, "actions", None)
-    question = getattr(shown, "question", None)
-    if question is None and hasattr(shown, "number"):
-        question = f"rev:{shown.number}"
+    options, question = _choices(shown)
     if options:
         low = text.lower()
         for index, option in enumerate(options, start=1):
             if low in (str(index), option.label.lower(), option.value.lower()):
-                return _choose(conv, Choose(option.value, question or "", case_id), ctx)
+                return _choose(conv, Choose(option.value, question, case_id), ctx)
         return _with_prompt(conv, ctx, Say(f"Please pick one of the options (1–{len(options)})."))
     if isinstance(shown, AskForm) and len(shown.fields) == 1:
         return _submit(conv, shown.question, {shown.fields[0].name: text}, case_id, ctx)
@@ -107,36 +122,23 @@ def _answer_text(conv: Conversation, shown: Reply, text: str, case_id: str | Non
     return _with_prompt(conv, ctx, Say("Type `help` to see what I can do."))
 
 
-def _owned_case(conv: Conversation, case_id: str | None) -> Case | None:
-    return conv.case(case_id)
-
-
 def _choose(conv: Conversation, event: Choose, ctx: Context) -> Step:
     if event.question in GLOBAL_PENDING:
         if event.question in ("faq", "cases") or conv.pending == event.question:
             return answer_pending(conv, event.question, event.value, ctx)
         return _with_prompt(conv, ctx, Say(STALE))
-    case = _owned_case(conv, event.case_id)
+    case = conv.case(event.case_id)
     if case is None:
         return _with_prompt(conv, ctx, Say(FOREIGN if event.case_id else STALE))
     if case.question != event.question or not case.phase.is_open:
         return _with_prompt(conv, ctx, Say(STALE))
-    shown = case_prompt(case, conv, ctx)[-1]
-    valid = {o.value for o in (getattr(shown, "options", None) or getattr(shown, "actions", None) or ())}
-    if event.value not in valid:
+    options, _ = _choices(case_prompt(case, conv, ctx)[-1])
+    if event.value not in {o.value for o in options}:
         return _with_prompt(conv, ctx, Say("That isn't one of the options."))
     conv = replace(conv, active=case.id, pending=None)
-    kind = event.question.split(":")[0]
-    handlers = {
-        "plan": drafting.choose_plan,
-        "no_action": drafting.choose_no_action,
-        "rev": drafting.revision_action,
-        "switch": drafting.switch_channel,
-        "after": drafting.choose_after,
-        "outcome": drafting.choose_outcome,
-    }
-    if kind in handlers:
-        return handlers[kind](conv, case, event.value, ctx)
+    handler = AFTER_QUESTIONS.get(event.question.split(":")[0])
+    if handler is not None:
+        return handler(conv, case, event.value, ctx)
     question = BY_ID[event.question]
     assert question.choose is not None
     return _advance(conv, question.choose(case, event.value), event.question, ctx)
@@ -159,7 +161,7 @@ def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_i
         if conv.pending != question:
             return _with_prompt(conv, ctx, Say(STALE))
         return save_signature(conv, values, ctx)
-    case = _owned_case(conv, case_id)
+    case = conv.case(case_id)
     if case is None:
         return _with_prompt(conv, ctx, Say(FOREIGN if case_id else STALE))
     if case.question != question or not case.phase.is_open:
