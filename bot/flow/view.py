@@ -27,7 +27,7 @@ from bot.flow.replies import (
 )
 from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
 from bot.flow.texts import FAQ
-from bot.model import Action, Channel, Draft, DraftKind, Plan
+from bot.model import Action, Channel, Draft, DraftKind, Plan, Reason
 from bot.roadmap import plan_for
 
 MAILTO_LIMIT = 1800
@@ -83,7 +83,9 @@ def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
         Option("Less warm" if style.warmer else "Warmer", "warmer"),
     ]
     if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
-        actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
+        # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
+        if case.answers.reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
+            actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
         actions.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
     actions.append(Option("Edit", "edit"))
     actions.append(Option("Switch channel", "switch"))

@@ -357,3 +357,11 @@ def test_the_log_keeps_the_newest_entries_only() -> None:
     log = talk.case.log
     assert len(log) == LOG_LIMIT
     assert log[-1].text == "Restarted"
+
+
+@pytest.mark.parametrize("reason", ["red_flags", "unspecified"])
+def test_no_reason_toggle_when_there_is_no_reason_line(reason: str) -> None:
+    talk = Talk()
+    answer_through(talk, **{**SCREENING, "reason": reason})
+    talk.click("draft")
+    assert "reason" not in {a.value for a in talk.revision().actions}
