@@ -79,6 +79,18 @@ class SlackBot:
         self.worker.stop()
 
 
+class _NoTokenSkippedWarning(logging.Filter):
+    """Bolt warns at every start that SLACK_BOT_TOKEN (from the environment) is unused because we pass a
+    client built from that very token (the client is how SLACK_API_BASE_URL takes effect). Drop just that."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_BOLT_APP_LOG = logging.getLogger("slack_bolt.App")
+_BOLT_APP_LOG.addFilter(_NoTokenSkippedWarning())
+
+
 def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
               workers: int = 4) -> SlackBot:
     """Register the listeners; `signing_secret=None` (Socket Mode) turns request verification off."""
