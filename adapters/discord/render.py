@@ -1,0 +1,221 @@
+"""Neutral replies → Discord messages: text (≤2000 characters) and rows of buttons or selects.
+
+Plain messages, not embeds: they read well on a phone and in notifications.
+Every piece of text that comes from a reply is made safe first (`safe`):
+markdown is escaped and mention syntax (`@everyone`, `@here`, `<@123>`,
+`<@&123>`, `<#123>`, `</cmd:1>`) is broken with a zero-width space, so user text
+can neither ping nor restyle — on top of `AllowedMentions.none()` on the client.
+Drafts go in code blocks for copying. Nothing here calls Discord or decides
+anything about the roadmap; `components.py` turns the rows into discord.ui.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from discord.utils import escape_markdown
+
+from adapters.discord import ids
+from bot.flow.replies import (
+    Ask,
+    AskForm,
+    Attachment,
+    ChecklistLine,
+    Option,
+    Reply,
+    Say,
+    ShowChecklist,
+    ShowPlan,
+    ShowRevision,
+)
+
+CONTENT_LIMIT = 2000  # Discord: message content
+LABEL_LIMIT = 80  # Discord: button label
+OPTION_LIMIT = 100  # Discord: select option label
+PER_ROW = 5  # Discord: buttons per action row
+MAX_ROWS = 5  # Discord: action rows per message
+PER_SELECT = 25  # Discord: options per select
+MAILTO_LIMIT = 512  # Discord: a component URL
+ZWSP = "\u200b"
+
+_MENTION = re.compile(r"<(?=[@#/:]|a:|t:)")
+_PING = re.compile(r"@(?=everyone|here)")
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    custom_id: str
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Select:
+    custom_id: str
+    options: tuple[tuple[str, str], ...]
+    """(label, value) pairs."""
+
+
+Row = tuple[Button, ...] | Select
+
+
+@dataclass(frozen=True)
+class File:
+    filename: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One Discord message; `case_id` says which case's thread it belongs to."""
+
+    content: str
+    rows: tuple[Row, ...] = ()
+    case_id: str | None = None
+    file: File | None = None
+
+
+def unping(text: str) -> str:
+    """Break every mention syntax with a zero-width space; the text still reads the same."""
+    return _PING.sub("@" + ZWSP, _MENTION.sub("<" + ZWSP, text))
+
+
+def safe(text: str) -> str:
+    """Text from a reply, ready for a message: markdown escaped, mentions broken."""
+    return unping(escape_markdown(text))
+
+
+def code(text: str) -> str:
+    """A copy-ready code block; backtick fences inside are broken, mentions too."""
+    body = unping(text).replace("```", "``" + ZWSP + "`")
+    return f"```\n{body}\n```"
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def pieces(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
+    """`text` in pieces of at most `limit` characters, cut at line ends where possible."""
+    out: list[str] = []
+    piece = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            if piece:
+                out.append(piece)
+                piece = ""
+            out.append(line[:limit])
+            line = line[limit:]
+        if len(piece) + len(line) > limit:
+            out.append(piece)
+            piece = ""
+        piece += line
+    if piece or not out:
+        out.append(piece or ZWSP)
+    return out
+
+
+def _style(option: Option) -> str:
+    return option.style if option.style in ("primary", "danger") else ""
+
+
+def choices(case_id: str | None, question: str, options: tuple[Option, ...]) -> tuple[Row, ...]:
+    """Buttons, five to a row, for up to 25 options whose ids fit; selects of 25 otherwise."""
+    button_ids = [ids.choice_raw(case_id, question, o.value) for o in options]
+    if len(options) <= PER_ROW * MAX_ROWS and all(ids.fits(i) for i in button_ids):
+        buttons = [Button(cut(safe(o.label), LABEL_LIMIT), i, _style(o)) for o, i in zip(options, button_ids,
+                                                                                         strict=True)]
+        return tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
+    usable = [o for o in options if len(o.value) <= ids.MAX_OPTION_VALUE]
+    rows: list[Row] = []
+    for n, start in enumerate(range(0, min(len(usable), PER_SELECT * MAX_ROWS), PER_SELECT)):
+        chunk = usable[start : start + PER_SELECT]
+        rows.append(Select(ids.select(case_id, question, n),
+                           tuple((cut(safe(o.label), OPTION_LIMIT), o.value) for o in chunk)))
+    return tuple(rows)
+
+
+def _split(content: str, rows: tuple[Row, ...], case_id: str | None) -> list[Message]:
+    """One message, or several when the text is long; the components go on the last."""
+    texts = pieces(content)
+    out = [Message(t, (), case_id) for t in texts[:-1]]
+    out.append(Message(texts[-1], rows, case_id))
+    return out
+
+
+def say(reply: Say) -> list[Message]:
+    return _split(safe(reply.text), (), reply.case_id)
+
+
+def ask(reply: Ask) -> list[Message]:
+    return _split(safe(reply.text), choices(reply.case_id, reply.question, reply.options), reply.case_id)
+
+
+def ask_form(reply: AskForm) -> list[Message]:
+    """The question and a "Fill in" button; the modal opens on click (see `components.modal`)."""
+    text = f"**{safe(reply.title)}**\n{safe(reply.text)}" if reply.title else safe(reply.text)
+    fill = Button("Fill in", ids.form(reply.case_id, reply.question), "primary")
+    return _split(text, ((fill,),), reply.case_id)
+
+
+def checklist_text(items: tuple[ChecklistLine, ...]) -> str:
+    return "\n".join(f"{'☑' if i.done else '☐'} {safe(i.text)}" for i in items)
+
+
+def show_plan(reply: ShowPlan) -> list[Message]:
+    lines = [f"**Plan: {safe(reply.title)}**", f"What to do: {safe(reply.action.replace('_', ' ').capitalize())}"]
+    if reply.channels:
+        lines.append("In this order: " + " → ".join(safe(c.capitalize()) for c in reply.channels))
+    if reply.reasoning:
+        lines += ["", "**Why**", *(f"• {safe(r)}" for r in reply.reasoning)]
+    if reply.checklist:
+        lines += ["", "**Checklist**", checklist_text(reply.checklist)]
+    if reply.help_url:
+        lines += ["", "You might want a human coach: " + "; ".join(safe(r) for r in reply.help_reasons),
+                  f"<{reply.help_url}>"]
+    return _split("\n".join(lines), (), reply.case_id)
+
+
+def show_revision(reply: ShowRevision) -> list[Message]:
+    """A numbered draft: header, the draft as a code block, lint findings, action buttons.
+
+    Discord's link buttons accept only http(s) URLs (a `mailto:` is refused with
+    400), so the mail-app link is a copy-ready block instead, when it fits.
+    """
+    draft = reply.draft
+    kind = draft.kind.value.replace("_", " ").capitalize()
+    head = [f"**Draft {reply.number}: {safe(kind)} by {safe(draft.channel.value)}**"]
+    if reply.to_hint:
+        head.append(f"To: {safe(reply.to_hint)}")
+    if draft.subject:
+        head.append(f"Subject: {safe(draft.subject)}")
+    notes = [f"⚠ {safe(f.message)}" for f in reply.findings] or ["✓ No problems found in this draft."]
+    tail = "\n".join(notes)
+    if reply.mailto and len(reply.mailto) <= MAILTO_LIMIT:
+        tail += "\nOpen in your mail app (copy this link):\n" + code(reply.mailto)
+    elif reply.mailto:
+        tail += "\nToo long for a mail-app link: copy the draft above."
+    rows = choices(reply.case_id, f"rev:{reply.number}", reply.actions)
+    body = code(draft.body)
+    text = "\n".join(head) + "\n" + body + "\n" + tail
+    if len(text) <= CONTENT_LIMIT:
+        return [Message(text, rows, reply.case_id)]
+    out = [Message(p, (), reply.case_id) for p in pieces("\n".join(head))]
+    out += [Message(code(p), (), reply.case_id) for p in pieces(draft.body, CONTENT_LIMIT - 40)]
+    return out + _split(tail, rows, reply.case_id)
+
+
+def show_checklist(reply: ShowChecklist) -> list[Message]:
+    return _split(f"**Checklist: {safe(reply.title)}**\n{checklist_text(reply.items)}", (), reply.case_id)
+
+
+def attachment(reply: Attachment) -> list[Message]:
+    return [Message(f"Your file: {safe(reply.filename)}", (), None, File(reply.filename, reply.content))]
+
+
+def render(reply: Reply) -> list[Message]:
+    """The Discord messages for one neutral reply (usually one)."""
+    renderers = {Say: say, Ask: ask, AskForm: ask_form, ShowPlan: show_plan, ShowRevision: show_revision,
+                 ShowChecklist: show_checklist, Attachment: attachment}
+    return renderers[type(reply)](reply)  # type: ignore[operator]

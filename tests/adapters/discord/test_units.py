@@ -1,0 +1,96 @@
+"""The pure parts: custom_id building and parsing, translation of payload data, rendering limits and escaping."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adapters.discord import ids, render, translate
+from bot.flow.events import Choose, Command, Start, SubmitForm, Text
+from bot.flow.replies import Ask, Option, Say, ShowRevision
+from bot.model import Channel, Draft, DraftKind
+
+
+def revision(*, mailto: str | None) -> ShowRevision:
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Withdrawing", "Hello,\nI withdraw. Thank you.\nSam")
+    return ShowRevision("c", "Acme", 2, draft, (), (Option("Shorter", "shorter"), Option("Mark as sent", "sent")),
+                        mailto)
+
+
+def test_ids_round_trip_and_reject_junk() -> None:
+    assert ids.parse(ids.choice("abc123", "stage", "offer")) == ids.ComponentId(ids.CHOICE, "abc123", "stage", "offer")
+    assert ids.parse(ids.choice(None, "faq", "q1")).case_id is None
+    assert ids.parse(ids.select("abc", "cases", 2)) == ids.ComponentId(ids.CHOICE, "abc", "cases", "", True)
+    assert ids.parse(ids.form("abc", "details")).kind == ids.FORM
+    assert ids.parse(ids.view("abc", "edit:2")) == ids.ComponentId(ids.VIEW, "abc", "edit:2")
+    for junk in ("", "coach", "coach|abc|stage|", "other|a|b|c", "coachform|abc|", "coach||q|v", "x" * 300):
+        assert ids.parse(junk) is None, junk
+
+
+@given(st.text(max_size=120))
+def test_parse_never_raises(text: str) -> None:
+    ids.parse(text)
+
+
+def test_options_whose_ids_are_too_long_become_a_select() -> None:
+    long_value = "tick:" + "x" * 90
+    rows = render.choices("abc123def456", "after", (Option("Done", long_value), Option("Close", "close")))
+    assert len(rows) == 1 and isinstance(rows[0], render.Select)
+    assert ("Close", "close") in rows[0].options and len(rows[0].custom_id) <= 100
+
+
+def test_buttons_five_to_a_row_and_selects_beyond_25() -> None:
+    seven = tuple(Option(f"O{i}", f"v{i}") for i in range(7))
+    rows = render.choices("c", "q", seven)
+    assert [len(r) for r in rows] == [5, 2]
+    many = tuple(Option(f"O{i}", f"v{i}") for i in range(30))
+    selects = render.choices("c", "q", many)
+    assert [len(s.options) for s in selects] == [25, 5]
+    assert len({s.custom_id for s in selects}) == 2
+
+
+def test_user_text_cannot_ping_or_restyle() -> None:
+    text = "@everyone @here <@123> <@!123> <@&456> <#789> **bold** `code`"
+    shown = render.render(Say(text))[0].content
+    for raw in ("@everyone", "@here", "<@123>", "<@!123>", "<@&456>", "<#789>", "**bold**"):
+        assert raw not in shown
+    assert render.code("x ``` y @everyone").count("```") == 2
+
+
+def test_long_text_is_split_under_the_limit_with_components_last() -> None:
+    messages = render.render(Ask("q", "line\n" * 900, (Option("Yes", "yes"),), "c"))
+    assert len(messages) > 1 and all(len(m.content) <= render.CONTENT_LIMIT for m in messages)
+    assert not any(m.rows for m in messages[:-1]) and messages[-1].rows
+
+
+def test_a_revision_shows_the_mailto_as_copy_text_and_falls_back_when_too_long() -> None:
+    short = render.render(revision(mailto="mailto:?subject=Hi&body=Thanks"))[0]
+    assert "mailto:?subject=Hi" in short.content and short.rows
+    long = render.render(revision(mailto="mailto:?body=" + "x" * 600))[0]
+    assert "mailto:" not in long.content and "copy the draft" in long.content
+
+
+def test_translate_commands_clicks_forms_and_text() -> None:
+    assert translate.key_of(42).workspace == "" and translate.key_of(42).platform == "discord"
+    assert translate.command(1, None, 9).event == Start()
+    assert translate.command(1, "new", 9).event == Start(new=True)
+    assert translate.command(1, "cases", 9) == translate.Incoming(translate.key_of(1), Command("cases"), "int:9")
+    click = translate.component(1, {"custom_id": ids.choice("c", "stage", "offer"), "component_type": 2}, 7)
+    assert click.event == Choose("offer", "stage", "c") and click.event_id == "int:7"
+    picked = translate.component(1, {"custom_id": ids.select("c", "cases"), "values": ["abc"]}, 8)
+    assert picked.event == Choose("abc", "cases", "c")
+    assert isinstance(translate.component(1, {"custom_id": ids.form("c", "details")}, 8), translate.OpenForm)
+    data = {"custom_id": ids.view("c", "details"), "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "company", "value": "Acme"}]},
+        {"type": 18, "component": {"type": 4, "custom_id": "role", "value": "Eng"}}]}
+    assert translate.submission(1, data, 5).event == SubmitForm("details", {"company": "Acme", "role": "Eng"}, "c")
+    assert translate.message(1, "help", 3).event == Text("help")
+    assert translate.message(1, "  ", 3) is None
+    assert translate.in_bot_dm(1, None) and not translate.in_bot_dm(0, 1) and translate.in_bot_dm(None, 1)
+
+
+def test_render_output_is_json_safe() -> None:
+    for message in render.render(revision(mailto=None)):
+        json.dumps(message.content)
