@@ -20,7 +20,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
-from bot.flow.state import Case, Conversation, Profile
+from bot.flow.state import Case, Profile
 
 T = TypeVar("T")
 
@@ -224,12 +224,3 @@ def decode_profile(text: str | None) -> Profile:
     except ValueError:
         return Profile()
     return decode(Profile, data) if isinstance(data, dict) else Profile()
-
-
-def conversation_to_dict(conv: Conversation) -> JSON:
-    """The whole conversation as a JSON-able dict."""
-    return to_jsonable(conv)
-
-
-def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
-    return decode(Conversation, data)

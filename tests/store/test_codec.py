@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.codec import conversation_from_dict, conversation_to_dict, decode_case, encode_case
+from bot.codec import decode, decode_case, encode_case, to_jsonable
 from bot.flow.state import Case, Conversation, Phase
 from bot.model import Stage
 
@@ -15,8 +15,8 @@ from bot.model import Stage
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.from_type(Conversation))
 def test_any_conversation_round_trips_through_json(conv: Conversation) -> None:
-    data = json.loads(json.dumps(conversation_to_dict(conv)))
-    assert conversation_from_dict(data) == conv
+    data = json.loads(json.dumps(to_jsonable(conv)))
+    assert decode(Conversation, data) == conv
 
 
 @settings(max_examples=60, deadline=None)
