@@ -214,10 +214,9 @@ class Coach:
         conv = self._peek(key)
         return () if conv is None else overview(conv)
 
-    def current_form(self, key: UserKey, case_id: str | None, question: str) -> AskForm | None:
-        """The form to open for a "Fill in" click, or None when that question is no longer current."""
-        conv = self._peek(key)
-        return None if conv is None else form_on_screen(conv, case_id, question)
+    def current_form(self, key: UserKey, case_id: str | None, question: str) -> AskForm | Say:
+        """The form to open for a "Fill in" click, or a note to show instead (closed, or not theirs)."""
+        return form_on_screen(self._peek(key) or Conversation(), case_id, question)
 
     def thread(self, key: UserKey, case_id: str) -> str | None:
         """The platform's reference for where the case's messages live, if one was recorded."""

@@ -23,8 +23,9 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord import components, translate
-from adapters.discord.deliver import FORM_GONE, MOVED, SORRY, Origin, Outbox, error_code
+from adapters.discord import components, render, translate
+from adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
+from bot.flow.replies import Say
 from bot.service import Coach
 
 log = logging.getLogger(__name__)
@@ -236,8 +237,8 @@ class CoachClient(discord.Client):
     async def _open_form(self, interaction: discord.Interaction, got: translate.OpenForm) -> None:
         """Answer a "Fill in" click with the modal: it must be the first response, within 3 s."""
         form = await asyncio.to_thread(self.coach.current_form, got.key, got.case_id, got.question)
-        if form is None:
-            await interaction.response.send_message(FORM_GONE, ephemeral=True)
+        if isinstance(form, Say):
+            await interaction.response.send_message(render.safe(form.text), ephemeral=True)
             return
         await interaction.response.send_modal(components.modal(form))
 

@@ -36,7 +36,6 @@ MOVED = "I'll continue in our direct messages, so your search stays private."
 CANT_DM = ("I couldn't send you a direct message (Discord error {error}). Please allow direct messages from "
            "this server's members (Privacy Settings), then try /withdraw again.")
 FAILED = "I couldn't post my answer (Discord error {error}). Please try again in a moment."
-FORM_GONE = "That form isn't open any more. Type `status` in our DM to see where we are."
 SORRY = "Something went wrong on my side, so nothing was changed. Please try again in a moment."
 DM_CLOSED = {50007, 50278}  # Cannot send messages to this user; DMs closed for this app
 

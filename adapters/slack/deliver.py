@@ -26,7 +26,7 @@ from slack_sdk.webhook import WebhookClient
 
 from adapters.slack import render
 from adapters.slack.translate import Origin
-from bot.flow.replies import CaseOverview, Reply
+from bot.flow.replies import CaseOverview, Reply, Say
 from bot.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 CANT_DM = ("I couldn't send you a direct message ({error}). Please check that messages from "
            "Exit Coach are allowed (its Messages tab), then try /withdraw again.")
 FAILED = "I couldn't post my answer ({error}). Please try again in a moment."
-FORM_GONE = "I can't find that form any more. Type `status` in our DM to see where we are."
 FORM_SLOW = "That form took too long to open ({error}). Please click Fill in again."
 MOVED = "I'll continue in our direct messages, so your search stays private."
 
@@ -157,8 +156,8 @@ class Outbox:
                   question: str) -> None:
         """Open the modal for a "Fill in" click with its trigger (valid for 3 s)."""
         form = self.coach.current_form(key, case_id, question)
-        if form is None:
-            self.note(key, origin, FORM_GONE)
+        if isinstance(form, Say):
+            self.note(key, origin, form.text)
             return
         meta = {"channel": origin.channel or "", "thread_ts": origin.thread_ts or ""}
         try:

@@ -19,7 +19,7 @@ from bot.flow.outcome import Context, Step
 from bot.flow.questions import BY_ID, Problem, clean_text, next_question
 from bot.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
 from bot.flow.state import MAX_CASES, Case, Conversation, Phase
-from bot.flow.texts import CHECKIN_TEXT, WELCOME
+from bot.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
 from bot.flow.view import GLOBAL_PENDING, case_prompt, prompt
 
 MAX_TEXT = 4000
@@ -32,8 +32,6 @@ AFTER_QUESTIONS = {
     "outcome": drafting.choose_outcome,
 }
 """Where a pick goes once the roadmap questions are answered (question id prefix -> handler)."""
-STALE = "That button is from an earlier step, so I didn't act on it. Here's where we are:"
-FOREIGN = "That button belongs to someone else's conversation, so I can't act on it."
 
 
 def step(state: Conversation, event: Event, ctx: Context) -> Step:

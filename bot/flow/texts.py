@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+STALE = "That button is from an earlier step, so I didn't act on it. Here's where we are:"
+FOREIGN = "That button belongs to someone else's conversation, so I can't act on it."
+FORM_CLOSED = "That form isn't open any more. Type `status` to see where we are."
+
 WELCOME = (
     "Hi, I'm Exit Coach. Leaving a hiring process is normal, and doing it well takes a few minutes: "
     "I'll ask a few short questions, show you a plan and draft the message with you. "

@@ -26,7 +26,7 @@ from bot.flow.replies import (
     ShowRevision,
 )
 from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
-from bot.flow.texts import FAQ
+from bot.flow.texts import FAQ, FOREIGN, FORM_CLOSED
 from bot.model import Action, Channel, Draft, DraftKind, Plan, Reason
 from bot.roadmap import plan_for
 
@@ -255,15 +255,18 @@ def overview(conv: Conversation) -> tuple[CaseOverview, ...]:
     return tuple(out)
 
 
-def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> AskForm | None:
-    """The form the user is being asked for `question`, or None when that form is no longer current."""
+def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> AskForm | Say:
+    """The form to open for a "Fill in" click on `question`, or a note saying why there is none."""
+    closed = Say(FORM_CLOSED, case_id)
     if conv.pending == question == "settings_signature":
         shown = pending_prompt(conv)
-        return shown if isinstance(shown, AskForm) else None
+        return shown if isinstance(shown, AskForm) else closed
     case = conv.case(case_id)
-    if case is None or case.question != question or not case.phase.is_open:
-        return None
+    if case is None:
+        return Say(FOREIGN) if case_id else closed
+    if case.question != question or not case.phase.is_open:
+        return closed
     if case.phase is Phase.ASKING:
         shown = ask_question(case, conv)
-        return shown if isinstance(shown, AskForm) else None
-    return edit_form(case) if question.startswith("edit:") and case.latest else None
+        return shown if isinstance(shown, AskForm) else closed
+    return edit_form(case) if question.startswith("edit:") and case.latest else closed

@@ -303,10 +303,12 @@ def test_the_form_on_screen_is_the_current_one_only() -> None:
     talk = Talk()
     talk.start()
     case_id = talk.case.id
-    assert form_on_screen(talk.state, case_id, "details") is not None
+    assert isinstance(form_on_screen(talk.state, case_id, "details"), AskForm)
     talk.fill(company="Acme", role="Analyst")
-    assert form_on_screen(talk.state, case_id, "details") is None, "an answered form can't be reopened"
-    assert form_on_screen(talk.state, "someone-elses-case", "details") is None
+    closed = form_on_screen(talk.state, case_id, "details")
+    assert isinstance(closed, Say) and "isn't open any more" in closed.text, "an answered form can't be reopened"
+    foreign = form_on_screen(talk.state, "someone-elses-case", "details")
+    assert isinstance(foreign, Say) and "someone else" in foreign.text
 
 
 def test_overview_lists_cases_newest_first_with_their_checklists() -> None:

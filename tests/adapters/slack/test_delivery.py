@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from adapters.slack import ids
 from bot.service import UnknownUser
 from tests.adapters.slack.conftest import Rig, sign
 
@@ -76,6 +77,19 @@ def test_another_users_click_is_refused_ephemerally(rig: Rig) -> None:
     assert rig.question("U1").question == "stage", "the owner's case did not move"
     case = rig.coach.export(rig.coach_key("U1"))["cases"][0]
     assert case["answers"]["stage"] is None
+
+
+def test_another_users_fill_in_click_opens_no_form(rig: Rig) -> None:
+    rig.command("U1")
+    message, elements = rig.current("U1")
+    button = next(e for e in elements if e["action_id"].startswith(ids.FORM + "|"))
+    opened = len(rig.stub.of("views.open"))
+    assert rig.post_payload(rig.action_payload("U2", message, button)).status == 200
+    rig.settle()
+    assert len(rig.stub.of("views.open")) == opened, "no modal with U1's details for U2"
+    notes = rig.stub.of("response_url")  # the click's own response_url answers only the clicker
+    assert notes and notes[-1].data.get("response_type") == "ephemeral"
+    assert "someone else" in notes[-1].text_dump
 
 
 def test_a_restart_between_two_clicks_continues(rig: Rig) -> None:
