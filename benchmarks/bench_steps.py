@@ -44,8 +44,9 @@ from sqlalchemy import func, select  # noqa: E402
 from bot.drafts import DraftRenderer  # noqa: E402
 from bot.flow.events import Choose, Event, Start, SubmitForm, Text  # noqa: E402
 from bot.flow.replies import Ask, AskForm, Reply, Say, ShowRevision  # noqa: E402
+from bot.schema import EVENT, USER  # noqa: E402
 from bot.service import BUSY, SORRY, Coach, UserKey  # noqa: E402
-from bot.store import EVENT, USER, Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 
 VALUES = {
     "company": "Acme",

@@ -1,12 +1,13 @@
-"""The store: SQL tables (SQLModel), the engine, transactions, versioned saves, and migrations.
+"""The store: the engine, transactions, versioned saves, processed events, reminders and upgrades.
 
-This module owns everything that touches the database: the table classes (they
-stay here), the engine factory for any SQLAlchemy URL (SQLite gets WAL, a busy
-timeout, foreign keys and `BEGIN IMMEDIATE`; PostgreSQL gets `SELECT ... FOR
-UPDATE` on the user row), the optimistic version check on save, the processed
-event ids, the reminder rows, and `upgrade()` with its list of migrations.
-It does not decide anything about a conversation (`bot.flow`) nor run a step
-(`bot.service`); it loads and saves `Conversation` values.
+This module owns every conversation with the database: the engine factory for
+any SQLAlchemy URL (SQLite gets WAL, a busy timeout, foreign keys and `BEGIN
+IMMEDIATE`; PostgreSQL gets `SELECT ... FOR UPDATE` on the user row), the
+optimistic version check on save, the processed event ids, the reminder rows,
+and `upgrade()`, which runs the migrations of `bot.schema`. The tables live in
+`bot.schema`, the hot path's SQL in `bot.store_sql`. It does not decide anything
+about a conversation (`bot.flow`) nor run a step (`bot.service`); it loads and
+saves `Conversation` values.
 """
 
 from __future__ import annotations
@@ -21,103 +22,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    UniqueConstraint,
-    bindparam,
-    create_engine,
-    delete,
-    event,
-    func,
-    inspect,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import registry
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Field, SQLModel
 
 from bot.codec import decode_case, decode_profile, encode_case, encode_profile
 from bot.flow.state import Case, Conversation, Profile
-
-_registry = registry()
-
-
-class _Table(SQLModel, registry=_registry):
-    """Base of this module's tables: their own metadata, not SQLModel's global one."""
-
-
-class UserRow(_Table, table=True):
-    __tablename__ = "user"
-    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_user_key"),)
-    pk: int | None = Field(default=None, primary_key=True)
-    platform: str
-    workspace: str = ""
-    user_id: str
-    profile_json: str = "{}"
-    active: str | None = None
-    pending: str | None = None
-    version: int = 1
-    created_at: datetime
-    updated_at: datetime
-
-
-class CaseRow(_Table, table=True):
-    __tablename__ = "case"
-    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", primary_key=True)
-    id: str = Field(primary_key=True)
-    position: int = 0
-    company: str = ""
-    role: str = ""
-    phase: str = ""
-    state_json: str
-    version: int = 1
-    updated_at: datetime
-
-
-class ProcessedEventRow(_Table, table=True):
-    __tablename__ = "processed_event"
-    event_id: str = Field(primary_key=True)
-    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", index=True)
-    at: datetime
-
-
-class ReminderRow(_Table, table=True):
-    __tablename__ = "reminder"
-    id: int | None = Field(default=None, primary_key=True)
-    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", index=True)
-    case_id: str
-    kind: str
-    due_at: datetime = Field(index=True)
-    delivered_at: datetime | None = None
-    claimed_by: str | None = None
-
-
-class ThreadRow(_Table, table=True):
-    """Where a case's messages live on a platform (a Slack DM thread, a Discord thread): an opaque reference."""
-
-    __tablename__ = "thread"
-    user_pk: int = Field(foreign_key="user.pk", ondelete="CASCADE", primary_key=True)
-    case_id: str = Field(primary_key=True)
-    ref: str
-
-
-class SchemaVersionRow(_Table, table=True):
-    __tablename__ = "schema_version"
-    id: int = Field(default=1, primary_key=True)
-    version: int
-    upgraded_at: datetime
-
-
-METADATA = _registry.metadata
-USER = UserRow.__table__
-CASE = CaseRow.__table__
-EVENT = ProcessedEventRow.__table__
-REMINDER = ReminderRow.__table__
-SCHEMA = SchemaVersionRow.__table__
-THREAD = ThreadRow.__table__
+from bot.schema import (
+    CASE,
+    EVENT,
+    METADATA,
+    MIGRATIONS,
+    REMINDER,
+    SCHEMA,
+    SCHEMA_VERSION,
+    THREAD,
+    USER,
+    as_utc,
+    utc,
+)
+from bot.store_sql import HOT, Rows, read_datetime, sqlite_param
 
 
 class Conflict(Exception):
@@ -152,39 +76,6 @@ class DueReminder:
     case_id: str
     kind: str
     due_at: datetime
-
-
-def utc(moment: datetime) -> datetime:
-    """An aware UTC datetime (a naive one is taken to be UTC already): what the columns store."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    return None if moment is None else utc(moment)
-
-
-# ---- migrations: append a function; never edit a released one ----------------------------------
-
-
-def _m1_initial(conn: Connection) -> None:
-    METADATA.create_all(conn, tables=[USER, CASE, EVENT, REMINDER], checkfirst=True)
-
-
-def add_column_if_missing(conn: Connection, table: str, column: str, ddl: str) -> None:
-    """For future migrations: `ALTER TABLE ... ADD COLUMN` unless it exists; existing rows are kept."""
-    if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
-        quoted = conn.dialect.identifier_preparer.quote(table)
-        conn.exec_driver_sql(f"ALTER TABLE {quoted} ADD COLUMN {column} {ddl}")
-
-
-def _m2_threads(conn: Connection) -> None:
-    METADATA.create_all(conn, tables=[THREAD], checkfirst=True)
-
-
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_threads]
-"""Schema version N is reached by running MIGRATIONS[N-1]; each runs in its own transaction."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # ---- engine ------------------------------------------------------------------------------------
@@ -354,13 +245,13 @@ class Tx:
         # transaction: SQLAlchemy's per-statement bookkeeping cost more than the statements themselves.
         self._driver: Any = conn.connection.driver_connection if store.is_sqlite else None
 
-    def _hot(self, name: str, params: dict[str, Any]) -> _Rows:
+    def _hot(self, name: str, params: dict[str, Any]) -> Rows:
         """Run one hot-path statement by name: raw SQL on SQLite, the SQLAlchemy statement elsewhere."""
         if self._driver is None:
-            result = self.conn.execute(_HOT[name][0], params)
-            return _Rows(result.all() if result.returns_rows else [], result.rowcount)
-        cursor = self._driver.execute(_HOT[name][1], {k: _sqlite_param(v) for k, v in params.items()})
-        return _Rows(cursor.fetchall(), cursor.rowcount)
+            result = self.conn.execute(HOT[name][0], params)
+            return Rows(result.all() if result.returns_rows else [], result.rowcount)
+        cursor = self._driver.execute(HOT[name][1], {k: sqlite_param(v) for k, v in params.items()})
+        return Rows(cursor.fetchall(), cursor.rowcount)
 
     # users and conversations
 
@@ -392,7 +283,7 @@ class Tx:
             pk = int(result.inserted_primary_key[0])
             return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
         pk, version, profile_json, active, pending, created_at = row
-        created_at = _read_datetime(created_at)
+        created_at = read_datetime(created_at)
         cached = self.store.remembered(int(pk), int(version), created_at)
         if cached is not None:
             return cached
@@ -553,106 +444,6 @@ class Tx:
 
     def user_created_at(self, user_pk: int) -> datetime | None:
         return as_utc(self.conn.execute(select(USER.c.created_at).where(USER.c.pk == user_pk)).scalar())
-
-
-# the hot path's statements, built once (SQLAlchemy caches their compiled form)
-_LOAD_USER = (
-    select(USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at)
-    .where(
-        USER.c.platform == bindparam("k_platform"),
-        USER.c.workspace == bindparam("k_workspace"),
-        USER.c.user_id == bindparam("k_user"),
-    )
-    .with_for_update()
-)
-_LOAD_CASES = (
-    select(CASE.c.id, CASE.c.version, CASE.c.state_json)
-    .where(CASE.c.user_pk == bindparam("k_pk"))
-    .order_by(CASE.c.position)
-)
-_SAVE_USER = (
-    update(USER)
-    .where(USER.c.pk == bindparam("k_pk"), USER.c.version == bindparam("k_version"))
-    .values(
-        profile_json=bindparam("v_profile"),
-        active=bindparam("v_active"),
-        pending=bindparam("v_pending"),
-        version=bindparam("v_version"),
-        updated_at=bindparam("v_updated"),
-    )
-)
-_CASE_VALUES = dict(
-    company=bindparam("v_company"),
-    role=bindparam("v_role"),
-    phase=bindparam("v_phase"),
-    position=bindparam("v_position"),
-    state_json=bindparam("v_state"),
-    version=bindparam("v_version"),
-    updated_at=bindparam("v_updated"),
-)
-_INSERT_CASE = CASE.insert().values(user_pk=bindparam("k_pk"), id=bindparam("k_id"), **_CASE_VALUES)
-_SAVE_CASE = (
-    update(CASE)
-    .where(
-        CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id"), CASE.c.version == bindparam("k_version")
-    )
-    .values(**_CASE_VALUES)
-)
-_SEEN = select(EVENT.c.event_id).where(EVENT.c.event_id == bindparam("k_event"))
-_RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bindparam("user_pk"), at=bindparam("at"))
-
-# The same statements as SQLite text, for the driver (named parameters, identical semantics).
-# SQLite takes the write lock at BEGIN IMMEDIATE, so the user row needs no FOR UPDATE there.
-_HOT: dict[str, tuple[Any, str]] = {
-    "load_user": (
-        _LOAD_USER,
-        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
-        "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
-    ),
-    "load_cases": (_LOAD_CASES, 'SELECT id, version, state_json FROM "case" WHERE user_pk = :k_pk ORDER BY position'),
-    "save_user": (
-        _SAVE_USER,
-        'UPDATE "user" SET profile_json = :v_profile, active = :v_active, pending = :v_pending, '
-        "version = :v_version, updated_at = :v_updated WHERE pk = :k_pk AND version = :k_version",
-    ),
-    "insert_case": (
-        _INSERT_CASE,
-        'INSERT INTO "case" (user_pk, id, position, company, role, phase, state_json, '
-        "version, updated_at) VALUES (:k_pk, :k_id, :v_position, :v_company, :v_role, "
-        ":v_phase, :v_state, :v_version, :v_updated)",
-    ),
-    "save_case": (
-        _SAVE_CASE,
-        'UPDATE "case" SET company = :v_company, role = :v_role, phase = :v_phase, '
-        "position = :v_position, state_json = :v_state, version = :v_version, "
-        "updated_at = :v_updated WHERE user_pk = :k_pk AND id = :k_id AND version = :k_version",
-    ),
-    "seen": (_SEEN, "SELECT event_id FROM processed_event WHERE event_id = :k_event"),
-    "record_event": (
-        _RECORD_EVENT,
-        "INSERT INTO processed_event (event_id, user_pk, at) VALUES (:event_id, :user_pk, :at)",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class _Rows:
-    rows: list[Any]
-    rowcount: int
-
-    def first(self) -> Any:
-        return self.rows[0] if self.rows else None
-
-
-def _sqlite_param(value: Any) -> Any:
-    # SQLAlchemy stores SQLite DATETIME as naive UTC text with microseconds; write exactly that
-    if isinstance(value, datetime):
-        return utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return value
-
-
-def _read_datetime(value: Any) -> datetime:
-    return utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _key_where(key: UserKey) -> tuple[Any, ...]:

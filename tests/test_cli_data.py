@@ -9,8 +9,8 @@ import pytest
 
 from adapters.cli import main
 from bot.flow.events import Start
+from bot.schema import SCHEMA_VERSION
 from bot.service import UserKey, open_coach
-from bot.store import SCHEMA_VERSION
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("discord", "", "42")

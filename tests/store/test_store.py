@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from bot.flow.events import Command, Start, Text
 from bot.flow.replies import Attachment, Say
+from bot.schema import CASE, EVENT, METADATA, REMINDER, USER
 from bot.service import BUSY, SORRY, Coach, UnknownUser, UserKey
-from bot.store import CASE, EVENT, METADATA, REMINDER, USER, Conflict, Store
+from bot.store import Conflict, Store
 from tests.store.conftest import RENDERER, FakeClock, answer, last_question, walk, walk_to
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
@@ -252,7 +253,7 @@ def test_upgrading_an_old_database_keeps_its_conversations(tmp_path: Path) -> No
     """A database made by the first schema (before thread links) upgrades in place, data intact."""
     from sqlalchemy import inspect as sa_inspect
 
-    from bot.store import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+    from bot.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = Store(url)
