@@ -258,30 +258,22 @@ def test_signature_is_asked_once_and_reused() -> None:
     assert "Sam Lee" in talk.revision().draft.body
 
 
-def test_help_link_is_suggested_only_when_configured() -> None:
-    with_link = Talk(help_url="https://community.example/coach")
-    answer_through(
-        with_link,
-        stage="accepted",
-        negotiable="no",
-        reason="personal",
-        recruiter="no",
-        signed="no",
-        money="none",
-        visa="no",
-        door="no",
-    )
-    assert with_link.plan().help_url == "https://community.example/coach"
-    without = Talk()
-    answer_through(
-        without,
-        stage="accepted",
-        negotiable="no",
-        reason="personal",
-        recruiter="no",
-        signed="no",
-        money="none",
-        visa="no",
-        door="no",
-    )
-    assert without.plan().help_url is None
+RESCINDING = dict(
+    stage="accepted",
+    negotiable="no",
+    reason="personal",
+    recruiter="no",
+    signed="no",
+    money="none",
+    visa="no",
+    door="no",
+)
+
+
+@pytest.mark.parametrize("help_url", ["https://community.example/coach", None])
+def test_help_link_is_suggested_only_when_configured(help_url: str | None) -> None:
+    talk = Talk(help_url=help_url)
+    answer_through(talk, **RESCINDING)
+    assert talk.plan().help_url == help_url
+    if help_url:
+        assert "rescinding an accepted offer" in " ".join(talk.plan().help_reasons)
