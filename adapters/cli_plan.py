@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
 from typing import NoReturn, TypeVar
@@ -21,6 +19,7 @@ from adapters.cli import UsageError
 from bot import config
 from bot.model import Channel, Reason, Signature, Situation, Stage
 from bot.plan_output import full_plan, plan_to_json, plan_to_text
+from bot.text import looks_like_email, text_problem
 
 TEXT_LIMITS: dict[str, int] = {"company": 120, "role": 120, "contact": 80, "name": 80, "email": 254, "phone": 40}
 """Most characters each free-text option may hold."""
@@ -37,8 +36,6 @@ FLAGS: dict[str, str] = {
     "keep_door_open": "you want to keep the door open",
     "negotiable": "you'd still want the job if pay, scope or flexibility changed",
 }
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -79,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 def situation_from_args(args: argparse.Namespace) -> Situation:
     """The validated `Situation`; UsageError naming the option for any bad value."""
     text = {option: check_text(option, getattr(args, option)) for option in TEXT_LIMITS}
-    if text["email"] and not _EMAIL.fullmatch(text["email"]):
+    if text["email"] and not looks_like_email(text["email"]):
         raise UsageError(f"--email {text['email']!r} does not look like an email address")
     if args.stage is None:
         raise UsageError("--stage is required; choose one of: " + ", ".join(Stage))
@@ -99,15 +96,9 @@ def situation_from_args(args: argparse.Namespace) -> Situation:
 def check_text(option: str, value: str | None) -> str:
     """`value` stripped; UsageError when it is too long or holds control characters."""
     value = value or ""
-    limit = TEXT_LIMITS[option]
-    if len(value) > limit:
-        raise UsageError(f"--{option} is {len(value):,} characters long; the limit is {limit}")
-    for ch in value:
-        category = unicodedata.category(ch)
-        if category == "Cs":
-            raise UsageError(f"--{option} is not valid UTF-8 text")
-        if category in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS:
-            raise UsageError(f"--{option} contains a control character (U+{ord(ch):04X}); use plain text")
+    problem = text_problem(value, max_length=TEXT_LIMITS[option])
+    if problem:
+        raise UsageError(f"--{option} {problem}")
     return value.strip()
 
 

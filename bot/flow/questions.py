@@ -10,7 +10,6 @@ fields), and how an answer updates the case. Invalid answers come back as a
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -18,6 +17,7 @@ from bot.flow.replies import FormField, Option
 from bot.flow.state import Case, Profile
 from bot.model import Channel, Reason, Signature, Stage
 from bot.roadmap import NEGOTIABLE_STAGES
+from bot.text import looks_like_email, text_problem
 
 YES_NO = (Option("Yes", "yes"), Option("No", "no"))
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
@@ -31,17 +31,12 @@ class Problem:
 
 
 def clean_text(value: str, *, label: str, max_length: int, multiline: bool = False) -> str | Problem:
-    """Trim `value` and check it: length cap, no control characters; never raises."""
+    """Trim `value` and check it (length cap, no control characters); never raises."""
     text = value.replace("\r\n", "\n").strip()
-    if len(text) > max_length:
-        return Problem(f"{label} is too long ({len(text):,} characters; the limit is {max_length:,}).")
-    allowed = {"\n", "\t"} if multiline else set()
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
-        return Problem(f"{label} contains control characters; please type it again as plain text.")
-    return text
+    problem = text_problem(text, max_length=max_length, multiline=multiline)
+    return Problem(f"{label} {problem}.") if problem else text
 
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^[+()0-9 .\-]{5,40}$")
 
 
@@ -120,7 +115,7 @@ def submit_signature(case: Case, profile: Profile, values: Mapping[str, str]) ->
     assert isinstance(name, str) and isinstance(email, str) and isinstance(phone, str)
     if not name:
         return Problem("Please give the name you sign with.")
-    if email and not _EMAIL_RE.match(email):
+    if email and not looks_like_email(email):
         return Problem(f"{email!r} doesn't look like an email address.")
     if phone and not _PHONE_RE.match(phone):
         return Problem(f"{phone!r} doesn't look like a phone number (digits, spaces, + - ( ) only).")

@@ -241,8 +241,8 @@ def test_a_value_that_is_not_an_option_changes_nothing() -> None:
 
 @pytest.mark.parametrize(
     "company",
-    ["", "x" * 121, "Acme\x00Corp", "Acme\x1b[31m"],
-    ids=["empty", "too-long", "nul", "escape"],
+    ["", "x" * 121, "Acme\x00Corp", "Acme\x1b[31m", "Acme\u202eproC"],
+    ids=["empty", "too-long", "nul", "escape", "bidi-override"],
 )
 def test_bad_details_get_a_clear_answer_and_change_nothing(company: str) -> None:
     talk = Talk()

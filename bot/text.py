@@ -1,0 +1,36 @@
+"""Free text from users, checked the same way on every front end (chat, forms, `coach plan`).
+
+It says why a value can't be taken as typed: too long, or holding control
+characters (escapes, NUL, line breaks where one line is expected, bidi
+overrides that could disguise a message). Letters of any script, emoji and the
+joiners some languages spell with stay allowed. Pure; never raises on a str.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:
+    """What is wrong with `value` ("is 130 characters long; the limit is 120"), or None when it is fine.
+
+    The caller puts its own label in front (a field name, a command-line option).
+    """
+    if len(value) > max_length:
+        return f"is {len(value):,} characters long; the limit is {max_length:,}"
+    allowed = ("\n", "\t") if multiline else ()
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            return "is not valid UTF-8 text"
+        if ch not in allowed and (category in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS):
+            return f"contains a control character (U+{ord(ch):04X}); please use plain text"
+    return None
+
+
+def looks_like_email(value: str) -> bool:
+    return bool(_EMAIL.fullmatch(value))

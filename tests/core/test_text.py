@@ -1,0 +1,45 @@
+"""The one check of free text that the chat, the forms and `coach plan` share."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.text import looks_like_email, text_problem
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("x" * 121, "is 121 characters long; the limit is 120"),
+        ("Acme\x1b[31m", "contains a control character (U+001B)"),
+        ("Acme\x00", "contains a control character (U+0000)"),
+        ("Dev\nSubject: hi", "contains a control character (U+000A)"),
+        ("Sam\u202eeeL", "contains a control character (U+202E)"),
+    ],
+)
+def test_what_is_refused_and_why(value: str, expected: str) -> None:
+    problem = text_problem(value, max_length=120)
+    assert problem is not None and problem.startswith(expected)
+
+
+@pytest.mark.parametrize("value", ["Acme", "Ünïcödé 🚀", "شركة", "می\u200cخواهم", "{{ 7*7 }}", "<!channel>", ""])
+def test_any_script_emoji_and_joiners_are_fine(value: str) -> None:
+    assert text_problem(value, max_length=120) is None
+
+
+def test_line_breaks_only_where_several_lines_are_expected() -> None:
+    assert text_problem("Hi,\n\n\tThanks", max_length=100, multiline=True) is None
+    assert text_problem("Hi,\n\x07", max_length=100, multiline=True) is not None
+
+
+@given(st.text(max_size=300))
+def test_never_raises(value: str) -> None:
+    text_problem(value, max_length=200)
+
+
+def test_email_shape() -> None:
+    assert looks_like_email("sam@example.com")
+    assert not looks_like_email("sam@example")
+    assert not looks_like_email("sam example@x.org")
