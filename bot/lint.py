@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.model import Channel, DraftKind, Finding, Stage
+from bot.model import Channel, Draft, DraftKind, Finding, Stage
 
 CODES: dict[str, str] = {
     "placeholder": "an unfilled placeholder such as [Name], {{ company }}, <role>, XXX or TODO",
@@ -185,6 +185,11 @@ def lint_text(
         if message:
             findings.append(Finding(code=code, message=message))
     return tuple(findings)
+
+
+def lint_draft(draft: Draft, stage: Stage | None) -> tuple[Finding, ...]:
+    """The checks for one of our drafts (or the user's edit of one): its body, its kind, its channel."""
+    return lint_text(draft.body, stage=stage, kind=draft.kind, channel=draft.channel)
 
 
 def _placeholder(text: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.lint import lint_text
+from bot.lint import lint_draft
 from bot.model import (
     Action,
     Channel,
@@ -76,7 +76,7 @@ def full_plan(situation: Situation, *, renderer: Renderer, help_url: str | None)
     lint = tuple(
         DraftFinding(draft.kind, finding)
         for draft in drafts
-        for finding in lint_text(draft.body, stage=situation.stage, kind=draft.kind, channel=draft.channel)
+        for finding in lint_draft(draft, situation.stage)
     )
     return FullPlan(situation=situation, plan=plan, drafts=drafts, lint=lint)
 

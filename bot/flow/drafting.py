@@ -16,7 +16,7 @@ from bot.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
 from bot.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
 from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
 from bot.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
-from bot.lint import lint_text
+from bot.lint import lint_draft
 from bot.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
 from bot.roadmap import default_style, draft_spec_for_channel
 
@@ -60,7 +60,7 @@ def _new_revision(
     edited = body is not None
     if edited:
         draft = Draft(kind=draft.kind, channel=draft.channel, subject=draft.subject, body=body)
-    findings = lint_text(draft.body, stage=situation.stage, kind=spec.kind, channel=spec.channel)
+    findings = lint_draft(draft, situation.stage)
     number = len(case.revisions) + 1
     rev = Revision(number, spec.kind, spec.channel, draft.subject, draft.body, style, findings, edited)
     what = "edited by you" if edited else spec.kind.value.replace("_", " ")
