@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import ConfigError
 from bot.flow.events import Event, Start, SubmitForm, Text
 from bot.flow.replies import (
     Ask,
@@ -26,6 +27,7 @@ from bot.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
+from bot.service import Coach, Outcome, UserKey, open_coach
 
 END_OF_TEXT = "."
 """A line holding only this ends a multi-line answer (an edited draft)."""
@@ -36,9 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser, _name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.config import ConfigError
-    from bot.service import UserKey, open_coach
-
     try:
         coach = open_coach()
     except ConfigError as exc:
@@ -66,7 +65,7 @@ def _login() -> str:
 class Console:
     """One terminal session: read, send to the coach, print."""
 
-    def __init__(self, coach, key, stdin: TextIO, stdout: TextIO) -> None:  # noqa: ANN001 - Coach, UserKey
+    def __init__(self, coach: Coach, key: UserKey, stdin: TextIO, stdout: TextIO) -> None:
         self.coach = coach
         self.key = key
         self.stdin = stdin
@@ -85,7 +84,7 @@ class Console:
                 return
             last = self.send(event)
 
-    def _due(self) -> list:
+    def _due(self) -> list[tuple[UserKey, Outcome]]:
         try:
             return self.coach.deliver_due(limit=20, key=self.key)
         except Exception:  # noqa: BLE001 - a reminder problem must not stop the chat
