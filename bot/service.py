@@ -220,7 +220,7 @@ class Coach:
 
     def thread(self, key: UserKey, case_id: str) -> str | None:
         """The platform's reference for where the case's messages live, if one was recorded."""
-        with self.store.transaction() as tx:
+        with self.store.reading() as tx:
             pk = tx.user_pk(key)
             return None if pk is None else tx.thread_ref(pk, case_id)
 
@@ -234,7 +234,7 @@ class Coach:
             return ref if pk is None else tx.set_thread_ref(pk, case_id, ref)
 
     def _peek(self, key: UserKey) -> Conversation | None:
-        with self.store.transaction() as tx:
+        with self.store.reading() as tx:
             loaded = tx.load(key, now=self.clock(), create=False)
             return None if loaded is None else loaded.conversation
 

@@ -43,6 +43,9 @@ from bot.schema import (
 )
 from bot.store_sql import HOT, Rows, read_datetime, sqlite_param
 
+READ_ONLY = "coach_read_only"
+"""Execution option marking a connection's transaction as read-only (see `Store.reading`)."""
+
 
 class Conflict(Exception):
     """The row changed since it was loaded (version check failed): roll back and retry."""
@@ -108,8 +111,10 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        # take the write lock up front (no lock-upgrade deadlocks); straight to the driver, it's every step
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        # a step takes the write lock up front (no lock-upgrade deadlocks); a read takes none, and under
+        # WAL it never waits for a writer. Straight to the driver: this runs on every step.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -166,6 +171,17 @@ class Store:
                 self._conn = None
             raise
         return tx
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A read-only transaction: no write lock, no row locks, so it never queues behind a step.
+
+        For what adapters must answer within a platform deadline (a form to open, where a thread is).
+        """
+        with self.engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                yield Tx(self, conn, read_only=True)
 
     def schema_version(self) -> int:
         """The recorded schema version; 0 for an empty database."""
@@ -237,9 +253,10 @@ _USER_COLS = (USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USE
 class Tx:
     """The operations available inside one transaction."""
 
-    def __init__(self, store: Store, conn: Connection) -> None:
+    def __init__(self, store: Store, conn: Connection, *, read_only: bool = False) -> None:
         self.store = store
         self.conn = conn
+        self.read_only = read_only
         self.after_commit: list[Callable[[], None]] = []
         # On SQLite the hot path's few statements go straight to the driver connection of this same
         # transaction: SQLAlchemy's per-statement bookkeeping cost more than the statements themselves.
@@ -262,7 +279,8 @@ class Tx:
     def load(self, key: UserKey, *, now: datetime, create: bool) -> Loaded | None:
         """The user's conversation, locking the user row; creates the user when `create` and unknown."""
         row = self._hot(
-            "load_user", {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user}
+            "peek_user" if self.read_only else "load_user",
+            {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user},
         ).first()
         if row is None:
             if not create:

@@ -16,15 +16,14 @@ from sqlalchemy import bindparam, select, update
 
 from bot.schema import CASE, EVENT, USER, utc
 
-_LOAD_USER = (
-    select(USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at)
-    .where(
-        USER.c.platform == bindparam("k_platform"),
-        USER.c.workspace == bindparam("k_workspace"),
-        USER.c.user_id == bindparam("k_user"),
-    )
-    .with_for_update()
+_PEEK_USER = select(
+    USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at
+).where(
+    USER.c.platform == bindparam("k_platform"),
+    USER.c.workspace == bindparam("k_workspace"),
+    USER.c.user_id == bindparam("k_user"),
 )
+_LOAD_USER = _PEEK_USER.with_for_update()
 _LOAD_CASES = (
     select(CASE.c.id, CASE.c.version, CASE.c.state_json)
     .where(CASE.c.user_pk == bindparam("k_pk"))
@@ -66,6 +65,11 @@ _RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bi
 HOT: dict[str, tuple[Any, str]] = {
     "load_user": (
         _LOAD_USER,
+        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
+        "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
+    ),
+    "peek_user": (  # the same row without a lock, for read-only transactions
+        _PEEK_USER,
         'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
         "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
     ),

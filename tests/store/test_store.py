@@ -274,3 +274,29 @@ def test_upgrading_an_old_database_keeps_its_conversations(tmp_path: Path) -> No
     assert coach.set_thread(ALICE, case_id, "D1:100.1") == "D1:100.1"
     assert coach.set_thread(ALICE, case_id, "D1:999.9") == "D1:100.1", "the first thread root stays"
     assert coach.forget_counts(ALICE)["threads"] == 1
+
+
+def test_reading_never_queues_behind_a_step_in_progress(coach: Coach) -> None:
+    """What an adapter must answer within a platform deadline (a form, a thread) doesn't wait for writers."""
+    walk_to(coach, ALICE, "stage")
+    case_id = coach.export(ALICE)["cases"][0]["id"]
+    inside, release = threading.Event(), threading.Event()
+
+    def long_step() -> None:
+        with coach.store.transaction():
+            inside.set()
+            release.wait(timeout=30)
+
+    writer = threading.Thread(target=long_step)
+    writer.start()
+    assert inside.wait(timeout=30)
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.append(coach.current_form(ALICE, case_id, "details")))
+    reader.start()
+    reader.join(timeout=20)
+    finished_while_writer_held_the_lock = not reader.is_alive()
+    release.set()
+    writer.join(timeout=30)
+    reader.join(timeout=30)
+    assert finished_while_writer_held_the_lock
+    assert got and "isn't open any more" in got[0].text  # the details form was answered earlier
