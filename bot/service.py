@@ -224,6 +224,12 @@ class Coach:
             pk = tx.user_pk(key)
             return None if pk is None else tx.thread_ref(pk, case_id)
 
+    def case_of_thread(self, key: UserKey, ref: str) -> str | None:
+        """Which of the user's cases lives at `ref` (text typed in a thread answers that case)."""
+        with self.store.reading() as tx:
+            pk = tx.user_pk(key)
+            return None if pk is None else tx.case_of_thread(pk, ref)
+
     def set_thread(self, key: UserKey, case_id: str, ref: str) -> str:
         """Record where the case's thread lives unless it has one already; returns the one in force.
 

@@ -389,6 +389,10 @@ class Tx:
         query = select(THREAD.c.ref).where(THREAD.c.user_pk == user_pk, THREAD.c.case_id == case_id)
         return self.conn.execute(query).scalar()
 
+    def case_of_thread(self, user_pk: int, ref: str) -> str | None:
+        query = select(THREAD.c.case_id).where(THREAD.c.user_pk == user_pk, THREAD.c.ref == ref)
+        return self.conn.execute(query).scalar()
+
     def set_thread_ref(self, user_pk: int, case_id: str, ref: str) -> str:
         """Record `ref` unless the case has one already; returns the one in force."""
         existing = self.thread_ref(user_pk, case_id)

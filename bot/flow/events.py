@@ -38,9 +38,14 @@ class SubmitForm:
 
 @dataclass(frozen=True)
 class Text:
-    """Free text typed in a DM or the terminal; may be a number, a label or a command word."""
+    """Free text typed in a DM or the terminal; may be a number, a label or a command word.
+
+    `case_id` is set when the text was typed inside a case's thread: it answers that case, not
+    whichever case happens to be active.
+    """
 
     text: str
+    case_id: str | None = None
 
 
 @dataclass(frozen=True)

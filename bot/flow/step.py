@@ -37,7 +37,7 @@ AFTER_QUESTIONS = {
 def step(state: Conversation, event: Event, ctx: Context) -> Step:
     """Apply one event to one user's conversation."""
     if isinstance(event, Text):
-        return _text(state, event.text, ctx)
+        return _text(_in_thread_of(state, event.case_id), event.text, ctx)
     if isinstance(event, Command):
         name = event.name.strip().lower()
         if name in ("start", "new"):
@@ -75,6 +75,14 @@ def open_case(conv: Conversation, ctx: Context) -> Step:
     intro: tuple[Reply, ...] = () if conv.profile.welcomed else (Say(WELCOME),)
     conv = replace(conv.with_case(case), active=case.id, profile=replace(conv.profile, welcomed=True))
     return Step(conv, (*intro, *prompt(conv, ctx)))
+
+
+def _in_thread_of(conv: Conversation, case_id: str | None) -> Conversation:
+    """Text typed in an open case's thread makes that case the active one; anything else changes nothing."""
+    case = conv.case(case_id)
+    if case is None or not case.phase.is_open or conv.active == case.id:
+        return conv
+    return replace(conv, active=case.id, pending=None)
 
 
 def _text(conv: Conversation, raw: str, ctx: Context) -> Step:

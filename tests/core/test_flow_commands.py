@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow.events import Choose, SubmitForm
+from bot.flow.events import Choose, SubmitForm, Text
 from bot.flow.replies import Ask, AskForm, ExportData, ForgetUser, Say, ShowRevision
 from bot.flow.state import Phase
 from tests.core.conversation import Talk, answer_through
@@ -367,3 +367,21 @@ def test_no_reason_toggle_when_there_is_no_reason_line(reason: str) -> None:
     answer_through(talk, **{**SCREENING, "reason": reason})
     talk.click("draft")
     assert "reason" not in {a.value for a in talk.revision().actions}
+
+
+def test_text_typed_in_a_case_thread_answers_that_case() -> None:
+    talk = _drafting()
+    first = talk.case.id
+    talk.start(new=True)
+    talk.fill(company="Globex", role="Engineer")
+    assert talk.case.company == "Globex"
+    talk.send(Text("sent", case_id=first))
+    assert talk.state.case(first).phase is Phase.SENT, "the thread's case was sent, not the active one"
+    assert talk.state.cases[1].phase is Phase.ASKING
+
+
+def test_a_thread_of_another_or_closed_case_changes_nothing_by_itself() -> None:
+    talk = _drafting()
+    before = talk.state
+    talk.send(Text("status", case_id="not-a-case-of-mine"))
+    assert talk.state == before

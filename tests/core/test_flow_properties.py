@@ -98,7 +98,7 @@ def an_event(draw: st.DrawFn, conv: Conversation, shown: Reply | None) -> Event:
             values = {f.name: draw(weird_text) for f in shown.fields}
         return SubmitForm(shown.question, values, shown.case_id)
     if roll == 5:
-        return Text(draw(weird_text))
+        return Text(draw(weird_text), draw(st.sampled_from(case_ids)))
     if roll == 6:
         return Command(draw(st.sampled_from([*GLOBAL_COMMANDS, "start", "new", "nonsense"])), draw(weird_text))
     if roll == 7:

@@ -300,3 +300,12 @@ def test_reading_never_queues_behind_a_step_in_progress(coach: Coach) -> None:
     reader.join(timeout=30)
     assert finished_while_writer_held_the_lock
     assert got and "isn't open any more" in got[0].text  # the details form was answered earlier
+
+
+def test_a_thread_reference_leads_back_to_its_case(coach: Coach) -> None:
+    walk_to(coach, ALICE, "stage")
+    case_id = coach.export(ALICE)["cases"][0]["id"]
+    coach.set_thread(ALICE, case_id, "D1:100.1")
+    assert coach.case_of_thread(ALICE, "D1:100.1") == case_id
+    assert coach.case_of_thread(ALICE, "D1:999.9") is None
+    assert coach.case_of_thread(UserKey("slack", "T1", "U_BOB"), "D1:100.1") is None, "only the owner's threads"
