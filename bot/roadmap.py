@@ -118,6 +118,16 @@ def draft_specs_for(channels: tuple[Channel, ...]) -> tuple[DraftSpec, ...]:
     return tuple(specs)
 
 
+def next_draft(sent: DraftKind, specs: tuple[DraftSpec, ...]) -> DraftSpec | None:
+    """What to draft once `sent` has gone out: the employer after the recruiter, the confirming email after
+    a call; None when the withdrawal is complete."""
+    if sent is DraftKind.RECRUITER_NOTE:
+        return next((s for s in specs if s.kind is not DraftKind.RECRUITER_NOTE), None)
+    if sent is DraftKind.PHONE_SCRIPT:
+        return DraftSpec(DraftKind.FOLLOW_UP_EMAIL, Channel.EMAIL)
+    return None
+
+
 def draft_spec_for_channel(channel: Channel, *, negotiate: bool = False) -> DraftSpec:
     """The draft to write when the user switches to `channel` by hand."""
     if negotiate:

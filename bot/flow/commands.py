@@ -28,7 +28,7 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
     if name == "back":
         return back(conv, ctx)
     if name == "faq":
-        if arg.strip().isdigit() and 1 <= int(arg) <= len(FAQ):
+        if arg.strip().isdecimal() and 1 <= int(arg) <= len(FAQ):
             entry = FAQ[int(arg) - 1]
             return _step(conv, ctx, Say(f"{entry.question}\n{entry.answer}"))
         return _step(replace(conv, pending="faq"), ctx)
@@ -53,7 +53,11 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
         conv = replace(conv.with_case(case), active=None, pending=None)
         note = Say(f"Cancelled {case.title}. Its record is kept: `cases` shows it, `start` opens a new one.")
         return Step(conv, (note,), (CancelReminders(case.id),))
-    # restart: the same case from its first question, keeping its log
+    # restart: the same case from its first question, keeping its log; never after something was sent
+    if case.sent_at:
+        note = Say(f"{case.title} was sent on {case.sent_at[:10]}, so I keep its record as it is. "
+                   "`start` opens a new case.")
+        return _step(conv, ctx, note)
     fresh = Case(
         id=case.id, created_at=case.created_at, log=case.log, company=case.company, role=case.role, contact=case.contact
     ).logged(ctx.stamp, "Restarted")

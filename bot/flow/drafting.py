@@ -18,7 +18,7 @@ from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
 from bot.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
 from bot.lint import lint_draft
 from bot.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
-from bot.roadmap import default_style, draft_spec_for_channel
+from bot.roadmap import default_style, draft_spec_for_channel, next_draft
 
 NUDGE_LIMIT = 5
 
@@ -79,8 +79,10 @@ def _too_many_revisions(conv: Conversation, case: Case, ctx: Context) -> Step | 
     """Refuse another revision past MAX_REVISIONS (sending, and the call's follow-up, stay possible)."""
     if len(case.revisions) < MAX_REVISIONS:
         return None
-    note = Say(f"That's {MAX_REVISIONS} revisions, the most I keep for one case. "
-               "Send the latest one, or `restart` the case.", case.id)
+    note = Say(
+        f"That's {MAX_REVISIONS} revisions, the most I keep for one case. Send the latest one, or `restart` the case.",
+        case.id,
+    )
     return Step(conv, (note, *case_prompt(case, conv, ctx)))
 
 
@@ -104,7 +106,7 @@ def choose_plan(conv: Conversation, case: Case, value: str, ctx: Context) -> Ste
 def choose_no_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
     if value == "reached_out":
         case = replace(case, answers=replace(case.answers, stage=Stage.APPLIED), phase=Phase.ASKING)
-        case = replace(case, question=next_question(case, conv.profile, after="stage"), asked=(*case.asked, "stage"))
+        case = replace(case, question=next_question(case, conv.profile, after="stage"))
         conv = _save(conv, case)
         note = Say("Then reply soon and keep it short. A couple more questions:", case.id)
         return Step(conv, (note, *case_prompt(case, conv, ctx)))
@@ -140,6 +142,8 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "call_done":
         return call_done(conv, case, ctx)
+    if value == "finish":
+        return finish(conv, case.logged(ctx.stamp, "Finished: nothing more to send"), ctx, "Done. Well done.")
     return mark_sent(conv, case, ctx)
 
 
@@ -157,8 +161,20 @@ def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> 
 def submit_edit(conv: Conversation, case: Case, body: str, ctx: Context) -> Step:
     rev = case.latest
     assert rev is not None
+    if body == rev.body:
+        case = replace(case, question=f"rev:{rev.number}")
+        conv = _save(conv, case)
+        return Step(conv, (Say("No changes, so no new revision.", case.id), show_revision(case, rev)))
     case = _new_revision(case, conv, ctx, DraftSpec(rev.kind, rev.channel), style=rev.style, body=body)
     return _with_revision(conv, case)
+
+
+NEXT_DRAFT_NAMES: dict[DraftKind, str] = {
+    DraftKind.PHONE_SCRIPT: "the call to the employer",
+    DraftKind.EMAIL: "the email to the employer",
+    DraftKind.FOLLOW_UP_EMAIL: "the email that confirms your call",
+    DraftKind.LINKEDIN: "the LinkedIn message",
+}
 
 
 def call_done(conv: Conversation, case: Case, ctx: Context) -> Step:
@@ -166,15 +182,13 @@ def call_done(conv: Conversation, case: Case, ctx: Context) -> Step:
     case = case.ticked("call").logged(ctx.stamp, "Called them (phone)")
     if case.answers.stage is Stage.ACCEPTED:
         case = case.ticked("apologize")
-    case = _new_revision(case, conv, ctx, DraftSpec(DraftKind.FOLLOW_UP_EMAIL, Channel.EMAIL))
-    conv = _save(conv, case)
-    assert case.latest is not None
-    note = Say("Call logged. Now confirm it in writing, so there's a record:", case.id)
-    return Step(conv, (note, show_revision(case, case.latest)))
+    spec = next_draft(DraftKind.PHONE_SCRIPT, ())
+    assert spec is not None
+    return _continue(conv, case, ctx, spec, "Call logged. Now confirm it in writing, so there's a record:")
 
 
 def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
-    """Record what went out, by which channel and when; then move on."""
+    """Record what went out, by which channel and when; then the next draft of the plan, or done."""
     rev = case.latest
     assert rev is not None
     when = ctx.now.strftime("%Y-%m-%d %H:%M UTC")
@@ -195,18 +209,42 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
         ticks.append("confirm_in_writing")
     if rev.style.door_open:
         ticks.append("stay_connected")
-    case = replace(case.ticked(*ticks), phase=Phase.SENT, question="after", sent_at=ctx.stamp)
+    case = replace(case.ticked(*ticks), sent_at=case.sent_at or ctx.stamp)
+    recorded = f"Recorded: sent by {rev.channel.value} on {when}."
+    nxt = next_draft(rev.kind, plan_of(case, conv, ctx).draft_specs)
+    if nxt is not None:
+        return _continue(conv, case, ctx, nxt, f"{recorded} Next, {NEXT_DRAFT_NAMES[nxt.kind]}:")
+    return finish(conv, case, ctx, f"{recorded} Well done — that's the hard part.")
+
+
+def _continue(conv: Conversation, case: Case, ctx: Context, spec: DraftSpec, note: str) -> Step:
+    case = _new_revision(case, conv, ctx, spec)
+    conv = _save(conv, case)
+    assert case.latest is not None
+    return Step(conv, (Say(note, case.id), show_revision(case, case.latest)))
+
+
+def finish(conv: Conversation, case: Case, ctx: Context, note: str) -> Step:
+    """The withdrawal is complete: stop nudging, schedule the opted-in check-ins, show the checklist."""
+    case = replace(case, phase=Phase.SENT, question="after", sent_at=case.sent_at or ctx.stamp)
     conv = _save(conv, case)
     effects: list[Effect] = [CancelReminders(case.id, ("nudge_send",))]
     if conv.profile.checkins:
-        effects += [
-            ScheduleReminder(case.id, "checkin_2w", ctx.now + timedelta(days=14)),
-            ScheduleReminder(case.id, "checkin_3m", ctx.now + timedelta(days=60)),
-        ]
-        if _mobility(case):
-            effects.append(ScheduleReminder(case.id, "checkin_mobility", ctx.now + timedelta(days=180)))
-    note = Say(f"Recorded: sent by {rev.channel.value} on {when}. Well done — that's the hard part.", case.id)
-    return Step(conv, (note, show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)), tuple(effects))
+        effects += checkins_for(case, ctx)
+    return Step(
+        conv, (Say(note, case.id), show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)), tuple(effects)
+    )
+
+
+def checkins_for(case: Case, ctx: Context) -> list[Effect]:
+    """The re-entry check-ins: two weeks, two months, and six months when mobility drove the decision."""
+    effects: list[Effect] = [
+        ScheduleReminder(case.id, "checkin_2w", ctx.now + timedelta(days=14)),
+        ScheduleReminder(case.id, "checkin_3m", ctx.now + timedelta(days=60)),
+    ]
+    if _mobility(case):
+        effects.append(ScheduleReminder(case.id, "checkin_mobility", ctx.now + timedelta(days=180)))
+    return effects
 
 
 def _mobility(case: Case) -> bool:
@@ -224,6 +262,10 @@ def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> St
         return Step(conv, (show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)))
     if value == "reentry":
         return Step(conv, (Say(reentry_text(case), case.id), *case_prompt(case, conv, ctx)))
+    if value == "checkins":
+        conv = replace(conv, profile=replace(conv.profile, checkins=True))
+        note = Say("I'll check in with you in two weeks and again in two months. `settings` turns it off.", case.id)
+        return Step(conv, (note, *case_prompt(case, conv, ctx)), tuple(checkins_for(case, ctx)))
     return close_case(conv, case, ctx)
 
 

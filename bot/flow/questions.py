@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.flow.replies import FormField, Option
-from bot.flow.state import Case, Profile
+from bot.flow.state import Answers, Case, Profile
 from bot.model import Channel, Reason, Signature, Stage
 from bot.roadmap import NEGOTIABLE_STAGES
 from bot.text import looks_like_email, text_problem
@@ -141,7 +141,11 @@ def _yes(value: str) -> bool:
 
 
 def _choose_stage(case: Case, value: str) -> Case:
-    return _answer(case, stage=Stage(value))
+    stage = Stage(value)
+    if stage is case.answers.stage:
+        return case
+    # a different stage asks different questions: answers given for the old one must not linger
+    return replace(case, answers=Answers(stage=stage))
 
 
 def _choose_money(case: Case, value: str) -> Case:

@@ -50,6 +50,8 @@ class Answers:
 LOG_LIMIT = 500
 MAX_REVISIONS = 40
 MAX_CASES = 100
+MAX_OPEN_CASES = 20
+"""Open at once: few enough that `cases` can always list every one of them."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ class Case:
 @dataclass(frozen=True)
 class Profile:
     signature: Signature = field(default_factory=Signature)
-    checkins: bool = True
+    checkins: bool = False
+    """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
 
 

@@ -18,7 +18,7 @@ from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue
 from bot.flow.outcome import Context, Step
 from bot.flow.questions import BY_ID, Problem, clean_text, next_question
 from bot.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
-from bot.flow.state import MAX_CASES, Case, Conversation, Phase
+from bot.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
 from bot.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
 from bot.flow.view import GLOBAL_PENDING, case_prompt, prompt
 
@@ -70,6 +70,9 @@ def start(conv: Conversation, ctx: Context, *, new: bool) -> Step:
 def open_case(conv: Conversation, ctx: Context) -> Step:
     if len(conv.cases) >= MAX_CASES:
         note = Say(f"You have {MAX_CASES} cases, the most I keep. `export` them, then `forget` to start afresh.")
+        return _with_prompt(conv, ctx, note)
+    if sum(c.phase.is_open for c in conv.cases) >= MAX_OPEN_CASES:
+        note = Say(f"You have {MAX_OPEN_CASES} open cases. Close or cancel one first (`cases` to pick it).")
         return _with_prompt(conv, ctx, note)
     case = Case(id=ctx.new_id, created_at=ctx.stamp).logged(ctx.stamp, "Case opened")
     intro: tuple[Reply, ...] = () if conv.profile.welcomed else (Say(WELCOME),)

@@ -93,6 +93,8 @@ def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
         actions.append(Option("Call done", "call_done", "primary"))
     else:
         actions.append(Option("Mark as sent", "sent", "primary"))
+    if case.sent_at:  # something already went out (the recruiter's note): the rest may be theirs to relay
+        actions.append(Option("Finish: nothing more to send", "finish"))
     return tuple(actions)
 
 
@@ -137,7 +139,10 @@ def after_sent_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     plan = plan_of(case, conv, ctx)
     open_items = [i for i in plan.checklist if i.id not in case.done]
     options = tuple(Option(f"Done: {i.text}", f"tick:{i.id}") for i in open_items[:8])
-    options += (Option("What comes next", "reentry"), Option("Close this case", "close"))
+    options += (Option("What comes next", "reentry"),)
+    if not conv.profile.checkins:
+        options += (Option("Check in with me later", "checkins"),)
+    options += (Option("Close this case", "close"),)
     return Ask("after", "Tick off what you've done, or see what comes next.", options, case.id)
 
 
@@ -179,6 +184,16 @@ def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ..
     return (Say(f"{case.title} is closed. Type `start` for a new case or `cases` to pick another."),)
 
 
+CASES_SHOWN = 24
+"""How many cases `cases` lists: every open one (at most MAX_OPEN_CASES), then the newest closed ones."""
+
+
+def case_options(conv: Conversation) -> tuple[Option, ...]:
+    newest_first = list(reversed(conv.cases))
+    shown = [c for c in newest_first if c.phase.is_open] + [c for c in newest_first if not c.phase.is_open]
+    return tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in shown[:CASES_SHOWN])
+
+
 def switch_choice(case: Case) -> Ask:
     current = case.latest.channel if case.latest else None
     options = tuple(Option(c.value.capitalize(), c.value) for c in Channel if c is not current)
@@ -214,10 +229,7 @@ def pending_prompt(conv: Conversation) -> Reply:
     if conv.pending == "faq":
         return Ask("faq", "Which question?", tuple(Option(e.question, e.key) for e in FAQ))
     if conv.pending == "cases":
-        options = tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in conv.cases[-20:]) + (
-            Option("Start a new case", "new"),
-        )
-        return Ask("cases", "Your cases:", options)
+        return Ask("cases", "Your cases:", (*case_options(conv), Option("Start a new case", "new")))
     if conv.pending == "forget":
         return Ask(
             "forget",

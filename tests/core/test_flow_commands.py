@@ -102,7 +102,8 @@ def test_cases_lists_and_switches_between_cases() -> None:
     assert isinstance(ask, Ask) and ask.question == "cases"
     labels = [o.label for o in ask.options]
     assert any("Acme" in label for label in labels) and any("Globex" in label for label in labels)
-    talk.say("1")
+    assert labels[0].startswith("Globex"), "newest first"
+    talk.say("2")
     assert talk.case.company == "Acme"
     assert talk.question == "stage", "resumes the case at its own question"
 
@@ -156,6 +157,10 @@ def test_faq_answers_any_time_and_returns_to_the_question() -> None:
 
 def test_settings_change_signature_and_checkins() -> None:
     talk = _drafting()
+    assert talk.state.profile.checkins is False, "check-ins are opt-in"
+    talk.say("settings")
+    talk.click("checkins")
+    assert talk.state.profile.checkins is True
     talk.say("settings")
     talk.click("checkins")
     assert talk.state.profile.checkins is False
@@ -338,15 +343,37 @@ def test_revisions_are_capped_but_sending_still_works() -> None:
 
 
 def test_cases_are_capped_with_a_way_out() -> None:
-    from bot.flow.state import MAX_CASES
+    from bot.flow.state import MAX_CASES, MAX_OPEN_CASES
 
     talk = Talk()
     for _ in range(MAX_CASES):
         talk.start(new=True)
+        if sum(c.phase.is_open for c in talk.state.cases) == MAX_OPEN_CASES:
+            before = talk.state
+            talk.start(new=True)
+            assert "Close or cancel one first" in talk.texts()
+            assert talk.state == before
+        talk.say("cancel")
     before = talk.state
     talk.start(new=True)
     assert "export" in talk.texts() and "forget" in talk.texts()
     assert talk.state == before
+
+
+def test_cases_lists_every_open_case_first() -> None:
+    from bot.flow.state import MAX_OPEN_CASES
+
+    talk = Talk()
+    for n in range(30):
+        talk.start(new=True)
+        talk.fill(company=f"Co{n}", role="Engineer")
+        if n < 30 - MAX_OPEN_CASES:
+            talk.say("cancel")
+    talk.say("cases")
+    labels = [o.label for o in talk.last.options]
+    open_labels = [label for label in labels if "(asking)" in label]
+    assert len(open_labels) == MAX_OPEN_CASES, "every open case can be resumed"
+    assert labels[0].startswith("Co29") and labels[-1] == "Start a new case"
 
 
 def test_the_log_keeps_the_newest_entries_only() -> None:
@@ -385,3 +412,54 @@ def test_a_thread_of_another_or_closed_case_changes_nothing_by_itself() -> None:
     before = talk.state
     talk.send(Text("status", case_id="not-a-case-of-mine"))
     assert talk.state == before
+
+
+def test_changing_the_stage_drops_answers_that_belonged_to_the_old_one() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    for value in ("accepted", "no", "relocation_visa", "no", "yes", "both", "yes"):
+        talk.click(value)
+    assert talk.case.answers.visa and talk.case.answers.relocation
+    while talk.question != "stage":
+        talk.say("back")
+    talk.click("interviewing")
+    answers = talk.case.answers
+    assert (answers.signed, answers.relocation, answers.signing_bonus, answers.visa) == (False,) * 4
+
+
+def test_faq_with_a_digit_that_is_not_a_number_just_lists_the_faq() -> None:
+    talk = Talk()
+    talk.start()
+    talk.say("faq ²")
+    assert talk.question == "faq"
+
+
+def test_restart_never_erases_a_sent_message() -> None:
+    talk = _drafting()
+    talk.click("sent")
+    before = talk.case
+    talk.say("restart")
+    assert "keep its record" in talk.texts()
+    assert talk.case == before
+
+
+def test_back_after_they_reached_out_goes_back_one_question_at_a_time() -> None:
+    talk = Talk()
+    talk.start()
+    talk.fill(company="Acme", role="Analyst")
+    talk.click("no_response")
+    talk.click("reached_out")
+    assert talk.question == "negotiable"
+    talk.say("back")
+    assert talk.question == "stage"
+    talk.say("back")
+    assert talk.question == "details"
+
+
+def test_an_edit_without_changes_makes_no_revision() -> None:
+    talk = _drafting()
+    talk.click("edit")
+    talk.fill(body=talk.case.latest.body)
+    assert "No changes" in talk.texts()
+    assert len(talk.case.revisions) == 1 and talk.question == "rev:1"

@@ -108,8 +108,13 @@ def test_each_stage_asks_its_questions_then_plans_drafts_and_records_the_send(st
     checklist = next(r for r in talk.replies if isinstance(r, ShowChecklist))
     ticked = {i.id for i in checklist.items if i.done}
     assert {"decide", "draft", "send_and_log"} <= ticked
+    assert not any(isinstance(e, ScheduleReminder) for e in talk.effects), "no check-ins unless asked for"
+    talk.click("checkins")
     kinds = {e.kind for e in talk.effects if isinstance(e, ScheduleReminder)}
-    assert {"checkin_2w", "checkin_3m"} <= kinds, "opt-in check-ins are scheduled after sending"
+    assert {"checkin_2w", "checkin_3m"} <= kinds, "opting in schedules the check-ins"
+    assert talk.state.profile.checkins
+    mobility = "checkin_mobility" in kinds
+    assert mobility == (stage is Stage.ACCEPTED), "the six-month mobility check-in when visas drove it"
 
 
 def test_no_response_needs_no_message_and_can_turn_into_applied() -> None:
@@ -200,6 +205,27 @@ def test_recruiter_is_told_first_with_a_recruiter_note() -> None:
     assert talk.revision().draft.kind.value == "recruiter_note"
     talk.click("sent")
     assert "tell_people" in talk.case.done
+    assert talk.revision().draft.kind.value == "email", "then the message to the employer"
+    assert talk.case.phase is Phase.DRAFTING
+    talk.click("finish")
+    assert talk.case.phase is Phase.SENT, "or the recruiter relays it and the user finishes"
+
+
+def test_recruiter_then_call_then_confirming_email_when_rescinding() -> None:
+    talk = Talk()
+    answer_through(talk, stage="accepted", negotiable="no", reason="personal", recruiter="yes", signed="yes",
+                   money="none", visa="yes", door="no")
+    assert talk.plan().channels == ("recruiter", "phone", "email")
+    talk.click("draft")
+    assert talk.revision().draft.kind.value == "recruiter_note"
+    talk.click("sent")
+    assert talk.revision().draft.kind.value == "phone_script"
+    assert "Next, the call to the employer" in talk.texts()
+    talk.click("call_done")
+    assert talk.revision().draft.kind.value == "follow_up_email"
+    talk.click("sent")
+    assert talk.case.phase is Phase.SENT
+    assert {"tell_people", "call", "confirm_in_writing", "send_and_log"} <= set(talk.case.done)
 
 
 def test_linkedin_is_offered_early_when_informal() -> None:
