@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 # subcommand -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -28,12 +29,25 @@ class UsageError(Exception):
     """Bad input from the command line: printed as one line, exit code 2."""
 
 
+def one_line_error(parser: argparse.ArgumentParser) -> Callable[[str], NoReturn]:
+    """An `error` for `parser` that prints one line (no usage block) and exits 2, as UsageError does."""
+
+    def error(message: str) -> NoReturn:
+        text = " ".join("".join(ch if ch.isprintable() else "?" for ch in part) for part in message.split())
+        print(f"{parser.prog}: {text} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+    return error
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach", description="Exit Coach: leave a job process well.")
+    parser.error = one_line_error(parser)  # type: ignore[method-assign]
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen_command(sys.argv[1:])
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)
+        sp.error = one_line_error(sp)  # type: ignore[method-assign]
         if chosen == name:
             # Only the chosen subcommand's module is imported (keeps `coach plan` fast).
             module = importlib.import_module(module_name)

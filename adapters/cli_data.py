@@ -13,7 +13,7 @@ import sys
 from adapters.cli import UsageError
 from bot import config
 from bot.service import UnknownUser, UserKey, open_coach
-from bot.store import Store, dumps
+from bot.store import dumps, open_store
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -27,19 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        url = config.database_url()
-    except config.ConfigError as exc:
-        raise UsageError(str(exc)) from exc
-    if args.command == "db":
-        store = Store(url)
-        try:
-            version = store.upgrade()
-        finally:
+        if args.command == "db":
+            store = open_store(config.database_url())
+            version = store.schema_version()
             store.close()
-        print(f"database schema is at version {version}")
-        return 0
-    key = _key(args)
-    coach = open_coach(url)
+            print(f"database schema is at version {version}")
+            return 0
+        key = _key(args)
+        coach = open_coach()
+    except config.ConfigError as exc:
+        raise UsageError(str(exc)) from None
     try:
         if args.command == "export":
             try:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 from adapters.cli import UsageError
 from bot import config
 from bot.model import Channel, Reason, Signature, Situation, Stage
 from bot.plan_output import full_plan, plan_to_json, plan_to_text
-from bot.text import looks_like_email, text_problem
+from bot.text import looks_like_email, looks_like_phone, text_problem
 
 TEXT_LIMITS: dict[str, int] = {"company": 120, "role": 120, "contact": 80, "name": 80, "email": 254, "phone": 40}
 """Most characters each free-text option may hold."""
@@ -41,7 +40,6 @@ _E = TypeVar("_E", bound=StrEnum)
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Declare the options of `coach plan` (values are checked in `run`, one line per error)."""
-    parser.error = _one_line_error(parser)  # type: ignore[method-assign]
     parser.add_argument("--stage", help="how far it got (required): " + ", ".join(Stage))
     parser.add_argument("--reason", default=Reason.UNSPECIFIED.value, help="why you're leaving: " + ", ".join(Reason))
     parser.add_argument(
@@ -78,6 +76,8 @@ def situation_from_args(args: argparse.Namespace) -> Situation:
     text = {option: check_text(option, getattr(args, option)) for option in TEXT_LIMITS}
     if text["email"] and not looks_like_email(text["email"]):
         raise UsageError(f"--email {text['email']!r} does not look like an email address")
+    if text["phone"] and not looks_like_phone(text["phone"]):
+        raise UsageError(f"--phone {text['phone']!r} does not look like a phone number (digits, spaces, + - ( ) .)")
     if args.stage is None:
         raise UsageError("--stage is required; choose one of: " + ", ".join(Stage))
     main_channel = _choice(Channel, args.main_channel, "main-channel", allowed=MAIN_CHANNELS)
@@ -111,16 +111,6 @@ def _choice(enum: type[_E], value: str, option: str, *, allowed: tuple[_E, ...] 
             return member
     shown = value if len(value) <= 40 else value[:40] + "…"
     raise UsageError(f"unknown --{option} {_printable(shown)!r}; choose one of: {', '.join(m.value for m in valid)}")
-
-
-def _one_line_error(parser: argparse.ArgumentParser) -> Callable[[str], NoReturn]:
-    """An `error` for `parser` that prints one line (no usage block) and exits 2, as UsageError does."""
-
-    def error(message: str) -> NoReturn:
-        print(f"{parser.prog}: {_one_line(message)} (see --help)", file=sys.stderr)
-        raise SystemExit(2)
-
-    return error
 
 
 def _printable(text: str) -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError
-from bot.flow.events import Event, Start, SubmitForm, Text
+from bot.config import ConfigError, default_data_dir
+from bot.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
 from bot.flow.replies import (
     Ask,
     AskForm,
@@ -29,6 +30,7 @@ from bot.flow.replies import (
 )
 from bot.service import Coach, Outcome, UserKey, open_coach
 
+COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new"))
 END_OF_TEXT = "."
 """A line holding only this ends a multi-line answer (an edited draft)."""
 
@@ -103,8 +105,8 @@ class Console:
                 value = self.read_field(field.label, field.initial, multiline=field.multiline)
                 if value is None:
                     return None
-                if value.strip().lower() in ("back", "cancel", "help", "status") and not field.multiline:
-                    return Text(value)
+                if value.strip().lower().lstrip("/") in COMMAND_WORDS and not field.multiline:
+                    return Text(value)  # a command typed into a form works as it does anywhere else
                 values[field.name] = value
             return SubmitForm(last.question, values, last.case_id)
         line = self.readline("> ")
@@ -164,10 +166,29 @@ def render(reply: Reply, *, export_dir: Path) -> str:
     if isinstance(reply, ShowChecklist):
         return "\n".join([f"Checklist — {reply.title}", *_checklist(reply.items)])
     if isinstance(reply, Attachment):
-        path = export_dir / reply.filename
-        path.write_text(reply.content, encoding="utf-8")
-        return f"Saved {reply.filename} to {path}"
+        return save_attachment(reply, export_dir)
     return ""
+
+
+def save_attachment(reply: Attachment, folder: Path) -> str:
+    """Write an export next to the user (the working folder), or in the data folder when that can't be
+    written; never over an earlier file. Returns the line to print."""
+    stem, dot, suffix = reply.filename.rpartition(".")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for place in (folder, default_data_dir() / "exports"):
+        try:
+            place.mkdir(parents=True, exist_ok=True)
+            for n in range(100):
+                name = f"{stem}-{stamp}{f'-{n}' if n else ''}{dot}{suffix}"
+                try:
+                    with open(place / name, "x", encoding="utf-8") as out:
+                        out.write(reply.content)
+                    return f"Saved {name} to {place}"
+                except FileExistsError:
+                    continue
+        except OSError:
+            continue
+    return f"I couldn't save {reply.filename} anywhere (the working folder and {default_data_dir()} refused)."
 
 
 def _checklist(items: tuple[ChecklistLine, ...]) -> list[str]:

@@ -44,14 +44,13 @@ from bot.flow.replies import (
 from bot.flow.state import Conversation
 from bot.flow.step import step
 from bot.flow.view import form_on_screen, overview
-from bot.store import Conflict, Loaded, Store, Tx, UserKey, dumps
+from bot.store import Conflict, Loaded, Store, Tx, UserKey, dumps, open_store
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 SORRY = "Sorry — something went wrong on my side; your progress so far is saved."
-BUSY = ("Your case changed at the same moment from somewhere else, so I didn't apply that. "
-        "Please try again.")
+BUSY = "Your case changed at the same moment from somewhere else, so I didn't apply that. Please try again."
 EXPORT_JSON = "exit-coach-export.json"
 EXPORT_MD = "exit-coach-history.md"
 
@@ -129,8 +128,9 @@ class Coach:
             due = tx.due_reminders(now, limit, platform=platform, key=key)
         delivered: list[tuple[UserKey, Outcome]] = []
         for reminder in due:
-            outcome = self._run(reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None,
-                                claim=reminder.id)
+            outcome = self._run(
+                reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None, claim=reminder.id
+            )
             if outcome is not None and outcome.replies:
                 delivered.append((reminder.key, outcome))
         return delivered
@@ -143,8 +143,7 @@ class Coach:
             except _NotClaimed:
                 return None
             except _StepFailed:
-                log.exception("step failed: platform=%s event=%s id=%s", key.platform, type(event).__name__,
-                              event_id)
+                log.exception("step failed: platform=%s event=%s id=%s", key.platform, type(event).__name__, event_id)
                 if claim is not None:  # a reminder that crashes the core is not retried forever
                     self._claim_only(claim)
                     return None
@@ -180,8 +179,9 @@ class Coach:
         extra = self._perform(tx, key, loaded, result.state, result.effects, now=now)
         return Outcome((*result.replies, *extra))
 
-    def _perform(self, tx: Tx, key: UserKey, loaded: Loaded, state: Conversation, effects: tuple[Effect, ...],
-                 *, now: datetime) -> tuple[Reply, ...]:
+    def _perform(
+        self, tx: Tx, key: UserKey, loaded: Loaded, state: Conversation, effects: tuple[Effect, ...], *, now: datetime
+    ) -> tuple[Reply, ...]:
         """Carry out effects inside the step's transaction; returns replies they add (attachments)."""
         exports = False
         for effect in effects:
@@ -193,8 +193,14 @@ class Coach:
                 exports = True
         if not exports:
             return ()
-        data = export_dict(key, state, tx.reminders(loaded.user_pk), created_at=tx.user_created_at(loaded.user_pk),
-                           now=now)
+        data = export_dict(
+            key,
+            state,
+            tx.reminders(loaded.user_pk),
+            tx.threads(loaded.user_pk),
+            created_at=tx.user_created_at(loaded.user_pk),
+            now=now,
+        )
         return (
             Attachment(EXPORT_JSON, dumps(data), "application/json"),
             Attachment(EXPORT_MD, history_markdown(data), "text/markdown"),
@@ -253,8 +259,14 @@ class Coach:
             loaded = tx.load(key, now=now, create=False)
             if loaded is None:
                 raise UnknownUser(f"no data for user {key.user!r} on {key.platform!r}")
-            return export_dict(key, loaded.conversation, tx.reminders(loaded.user_pk), created_at=loaded.created_at,
-                               now=now)
+            return export_dict(
+                key,
+                loaded.conversation,
+                tx.reminders(loaded.user_pk),
+                tx.threads(loaded.user_pk),
+                created_at=loaded.created_at,
+                now=now,
+            )
 
     def export_markdown(self, key: UserKey) -> str:
         """The user's history as readable Markdown; raises UnknownUser when there is none."""
@@ -279,21 +291,34 @@ def _retry_reason(exc: Exception) -> str:
     return "locked" if "database is locked" in str(exc) else "operational"
 
 
-def export_dict(key: UserKey, conv: Conversation, reminders: list[dict[str, Any]], *, created_at: datetime | None,
-                now: datetime) -> dict[str, Any]:
-    """The export format: who, when, the profile, every case (answers, drafts, log) and reminders."""
+def export_dict(
+    key: UserKey,
+    conv: Conversation,
+    reminders: list[dict[str, Any]],
+    threads: list[dict[str, str]],
+    *,
+    created_at: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The export format: who, when, the profile, every case (answers, drafts, log), reminders, and where each
+    case's messages live on the platform."""
     if created_at is not None and created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=UTC)
     return {
         "format": "exit-coach-export/1",
         "exported_at": now.isoformat(timespec="seconds"),
-        "user": {"platform": key.platform, "workspace": key.workspace, "user": key.user,
-                 "created_at": created_at.isoformat(timespec="seconds") if created_at else None},
+        "user": {
+            "platform": key.platform,
+            "workspace": key.workspace,
+            "user": key.user,
+            "created_at": created_at.isoformat(timespec="seconds") if created_at else None,
+        },
         "profile": to_jsonable(conv.profile),
         "active_case": conv.active,
         "pending": conv.pending,
         "cases": [to_jsonable(case) for case in conv.cases],
         "reminders": reminders,
+        "threads": threads,
     }
 
 
@@ -323,6 +348,9 @@ def history_markdown(data: dict[str, Any]) -> str:
         for r in data["reminders"]:
             state = f"delivered {r['delivered_at']}" if r["delivered_at"] else "pending"
             lines.append(f"- {r['kind']} for case {r['case_id']}, due {r['due_at']} ({state})")
+    if data["threads"]:
+        lines += ["", "## Where your cases' messages live", ""]
+        lines += [f"- case {t['case_id']}: {t['ref']}" for t in data["threads"]]
     return "\n".join(lines) + "\n"
 
 
@@ -331,8 +359,13 @@ def _case_markdown(case: dict[str, Any]) -> list[str]:
     if case.get("role"):
         title += f" — {case['role']}"
     answers = case.get("answers", {})
-    lines = [f"## {title}", "", f"- Case id: {case.get('id')}", f"- Opened: {case.get('created_at')}",
-             f"- Status: {case.get('phase')}"]
+    lines = [
+        f"## {title}",
+        "",
+        f"- Case id: {case.get('id')}",
+        f"- Opened: {case.get('created_at')}",
+        f"- Status: {case.get('phase')}",
+    ]
     if case.get("contact"):
         lines.append(f"- Contact: {case['contact']}")
     if answers.get("stage"):
@@ -358,6 +391,5 @@ def open_coach(url: str | None = None) -> Coach:
     """
     from bot import config
 
-    store = Store(url or config.database_url())
-    store.upgrade()
+    store = open_store(url or config.database_url())
     return Coach(store, renderer=DraftRenderer(override_dir=config.templates_dir()), help_url=config.help_url())

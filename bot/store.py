@@ -464,6 +464,12 @@ class Tx:
         ).all()
         return [{"case_id": r[0], "kind": r[1], "due_at": _iso(r[2]), "delivered_at": _iso(r[3])} for r in rows]
 
+    def threads(self, user_pk: int) -> list[dict[str, str]]:
+        rows = self.conn.execute(
+            select(THREAD.c.case_id, THREAD.c.ref).where(THREAD.c.user_pk == user_pk).order_by(THREAD.c.case_id)
+        ).all()
+        return [{"case_id": r[0], "ref": r[1]} for r in rows]
+
     def user_created_at(self, user_pk: int) -> datetime | None:
         return as_utc(self.conn.execute(select(USER.c.created_at).where(USER.c.pk == user_pk)).scalar())
 
@@ -480,3 +486,24 @@ def _iso(moment: datetime | None) -> str | None:
 def dumps(data: Any) -> str:
     """JSON text for exports: readable, UTF-8 kept."""
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def open_store(url: str) -> Store:
+    """A Store on `url` with its schema upgraded, or ConfigError naming DATABASE_URL (never the URL: it may
+    hold a password) when the URL is malformed, its driver is missing, or the database can't be reached."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from bot.config import ConfigError
+
+    try:
+        store = Store(url)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise ConfigError(f"DATABASE_URL is not a usable database URL ({type(exc).__name__})") from None
+    except OSError as exc:  # the SQLite file's folder can't be made
+        raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
+    try:
+        store.upgrade()
+    except (SQLAlchemyError, OSError) as exc:
+        store.close()
+        raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
+    return store

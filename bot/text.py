@@ -13,6 +13,7 @@ import unicodedata
 
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"[+()0-9 .\-]{5,40}")
 
 
 def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:
@@ -34,3 +35,8 @@ def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str
 
 def looks_like_email(value: str) -> bool:
     return bool(_EMAIL.fullmatch(value))
+
+
+def looks_like_phone(value: str) -> bool:
+    """Digits with the usual separators (+, spaces, dots, dashes, brackets), and at least five digits."""
+    return bool(_PHONE.fullmatch(value)) and sum(ch.isdigit() for ch in value) >= 5

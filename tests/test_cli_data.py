@@ -71,3 +71,24 @@ def test_forget_deletes_one_user_and_says_what(db: str, capsys: pytest.CaptureFi
 def test_an_empty_user_is_a_usage_error(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forget", "--platform", "slack", "--user", " "]) == 2
     assert "--user" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("bogus", "DATABASE_URL is not a usable database URL"),
+        ("mysql://a@127.0.0.1/x", "DATABASE_URL is not a usable database URL"),
+        ("sqlite:////proc/no-such-folder/coach.db", "DATABASE_URL can't be opened"),
+        ("postgresql+psycopg://nobody:secret@127.0.0.1:1/db", "DATABASE_URL can't be opened"),
+    ],
+)
+@pytest.mark.parametrize("argv", [["db", "upgrade"], ["export", "--platform", "console", "--user", "x"], ["chat"]])
+def test_a_bad_database_url_is_one_line_naming_the_variable(
+    url: str, expected: str, argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(""))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err
+    assert "secret" not in err, "the URL (and its password) is never printed"

@@ -236,10 +236,11 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], ar
 
 @pytest.mark.parametrize(("option", "limit"), list(TEXT_LIMITS.items()))
 def test_text_caps_name_the_option_and_the_length(capsys: pytest.CaptureFixture[str], option: str, limit: int) -> None:
-    at_limit = "a" * (limit - len("@example.com")) + "@example.com" if option == "email" else "a" * limit
+    fill = {"email": "a" * (limit - len("@example.com")) + "@example.com", "phone": "1" * limit}
+    at_limit = fill.get(option, "a" * limit)
     assert main(["plan", "--stage", "final", f"--{option}", at_limit, "--json"]) == 0
     capsys.readouterr()
-    code = main(["plan", "--stage", "final", f"--{option}", at_limit + "a"])
+    code = main(["plan", "--stage", "final", f"--{option}", at_limit + at_limit[-1]])
     assert_one_line_usage_error(code, capsys.readouterr().err, f"--{option} is {limit + 1} characters long")
 
 
@@ -314,3 +315,19 @@ def test_plan_imports_no_platform_or_database_library(tmp_path: Path) -> None:
     assert result.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
     assert not imported & {"slack_bolt", "slack_sdk", "discord", "sqlmodel", "sqlalchemy", "aiohttp"}
+
+
+@pytest.mark.parametrize("argv", [["plan", "--stage", "final", "--jsn"], ["lint", "--bogus"], ["nonsense"]])
+def test_unknown_options_and_commands_are_one_line_too(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from adapters.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("coach") and "usage:" not in err
+
+
+def test_a_phone_that_is_not_a_number_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["plan", "--stage", "final", "--phone", "call me maybe"])
+    assert_one_line_usage_error(code, capsys.readouterr().err, "--phone 'call me maybe' does not look like a phone")

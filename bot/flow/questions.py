@@ -9,7 +9,6 @@ fields), and how an answer updates the case. Invalid answers come back as a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -17,7 +16,7 @@ from bot.flow.replies import FormField, Option
 from bot.flow.state import Answers, Case, Profile
 from bot.model import Channel, Reason, Signature, Stage
 from bot.roadmap import NEGOTIABLE_STAGES
-from bot.text import looks_like_email, text_problem
+from bot.text import looks_like_email, looks_like_phone, text_problem
 
 YES_NO = (Option("Yes", "yes"), Option("No", "no"))
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
@@ -37,7 +36,6 @@ def clean_text(value: str, *, label: str, max_length: int, multiline: bool = Fal
     return Problem(f"{label} {problem}.") if problem else text
 
 
-_PHONE_RE = re.compile(r"^[+()0-9 .\-]{5,40}$")
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ def submit_signature(case: Case, profile: Profile, values: Mapping[str, str]) ->
         return Problem("Please give the name you sign with.")
     if email and not looks_like_email(email):
         return Problem(f"{email!r} doesn't look like an email address.")
-    if phone and not _PHONE_RE.match(phone):
+    if phone and not looks_like_phone(phone):
         return Problem(f"{phone!r} doesn't look like a phone number (digits, spaces, + - ( ) only).")
     if not (email or phone):
         return Problem("Add an email or a phone number so they can reach you.")

@@ -78,10 +78,9 @@ def _mailto(subject: str, body: str) -> str | None:
 
 def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
     style = rev.style
-    actions = [
-        Option("Longer" if style.shorter else "Shorter", "shorter"),
-        Option("Less warm" if style.warmer else "Warmer", "warmer"),
-    ]
+    actions = [Option("Longer" if style.shorter else "Shorter", "shorter")]
+    if case.answers.reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
+        actions.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
     if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
         # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
         if case.answers.reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):

@@ -12,14 +12,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def chat(tmp_path: Path, answers: list[str], *, user: str = "sam") -> subprocess.CompletedProcess[str]:
+def chat(tmp_path: Path, answers: list[str], *, user: str = "sam", env_extra: dict[str, str] | None = None,
+         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
         "PYTHONPATH": str(REPO),
         "COACH_HELP_URL": "",
+        **(env_extra or {}),
     }
-    work = tmp_path / "elsewhere"
+    work = cwd or tmp_path / "elsewhere"
     work.mkdir(exist_ok=True)
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli", "chat", "--user", user],
@@ -94,8 +96,28 @@ def test_the_whole_way_to_sent_then_history_and_export(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Recorded: sent by email" in result.stdout
     assert "Sent draft 1 (email) by email" in result.stdout
-    exported = tmp_path / "elsewhere" / "exit-coach-export.json"
-    assert exported.is_file() and "Acme" in exported.read_text()
+    exported = list((tmp_path / "elsewhere").glob("exit-coach-export-*.json"))
+    assert len(exported) == 1 and "Acme" in exported[0].read_text()
+    assert list((tmp_path / "elsewhere").glob("exit-coach-history-*.md"))
+
+
+def test_export_from_a_folder_that_cannot_be_written_goes_to_the_data_folder(tmp_path: Path) -> None:
+    readonly = tmp_path / "elsewhere"
+    readonly.mkdir()
+    data_home = tmp_path / "data-home"
+    env_extra = {"XDG_DATA_HOME": str(data_home)}
+    result = chat(tmp_path, ["Acme", "Analyst", "", "export"], env_extra=env_extra, cwd=Path("/proc"))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    saved = list((data_home / "exit-coach" / "exports").glob("exit-coach-export-*.json"))
+    assert saved and "Acme" in saved[0].read_text()
+
+
+def test_commands_typed_into_a_form_are_commands(tmp_path: Path) -> None:
+    result = chat(tmp_path, ["faq", "2"])
+    assert "Company: faq" in result.stdout
+    assert "Do I have to explain why?" in result.stdout
+    assert "How far did you get with faq" not in result.stdout
 
 
 def test_two_users_do_not_see_each_other(tmp_path: Path) -> None:

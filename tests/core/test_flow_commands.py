@@ -393,7 +393,9 @@ def test_no_reason_toggle_when_there_is_no_reason_line(reason: str) -> None:
     talk = Talk()
     answer_through(talk, **{**SCREENING, "reason": reason})
     talk.click("draft")
-    assert "reason" not in {a.value for a in talk.revision().actions}
+    actions = {a.value for a in talk.revision().actions}
+    assert "reason" not in actions
+    assert ("warmer" in actions) == (reason != "red_flags"), "red flags: no warmer, praise-adding variant"
 
 
 def test_text_typed_in_a_case_thread_answers_that_case() -> None:

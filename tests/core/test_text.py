@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import looks_like_email, text_problem
+from bot.text import looks_like_email, looks_like_phone, text_problem
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,8 @@ def test_email_shape() -> None:
     assert looks_like_email("sam@example.com")
     assert not looks_like_email("sam@example")
     assert not looks_like_email("sam example@x.org")
+
+
+def test_phone_shape() -> None:
+    assert looks_like_phone("+1 555 0100") and looks_like_phone("(020) 7946-0000")
+    assert not looks_like_phone("abc") and not looks_like_phone("+-()") and not looks_like_phone("12")

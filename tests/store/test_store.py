@@ -309,3 +309,5 @@ def test_a_thread_reference_leads_back_to_its_case(coach: Coach) -> None:
     assert coach.case_of_thread(ALICE, "D1:100.1") == case_id
     assert coach.case_of_thread(ALICE, "D1:999.9") is None
     assert coach.case_of_thread(UserKey("slack", "T1", "U_BOB"), "D1:100.1") is None, "only the owner's threads"
+    assert coach.export(ALICE)["threads"] == [{"case_id": case_id, "ref": "D1:100.1"}], "the export holds it too"
+    assert "D1:100.1" in coach.export_markdown(ALICE)
