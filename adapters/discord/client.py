@@ -24,6 +24,7 @@ import yarl
 from discord import app_commands
 
 from adapters.discord import components, render, translate
+from adapters.discord.bounded import UserLocks
 from adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
 from bot.flow.replies import Say
 from bot.service import Coach
@@ -111,7 +112,7 @@ class CoachClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(withdraw_command())
         self.finished = Finished()
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks = UserLocks()
         self._reminders: asyncio.Task[None] | None = None
 
     # ---- lifecycle
@@ -192,13 +193,18 @@ class CoachClient(discord.Client):
             self.finished.done(str(interaction.id))
 
     async def on_message(self, message: discord.Message) -> None:
-        """Text a person types in their DM with the bot; everything else is ignored."""
+        """Text a person types in their DM with the bot (a reply to a case's root answers that case)."""
         if message.author.bot or message.guild is not None or not isinstance(message.channel, discord.DMChannel):
             return
         try:
             got = translate.message(message.author.id, message.content, message.id)
-            if got is not None:
-                await self.run(got, Origin(None, message.author))
+            if got is None:
+                return
+            replied = message.reference.message_id if message.reference is not None else None
+            ref = translate.reply_ref(message.channel.id, replied)
+            if ref is not None:  # a reply to a case's root message answers that case
+                got = translate.in_case(got, await asyncio.to_thread(self.coach.case_of_thread, got.key, ref))
+            await self.run(got, Origin(None, message.author))
         except Exception as exc:  # noqa: BLE001
             log.warning("discord: a DM failed: %s", error_code(exc))
         finally:
@@ -208,7 +214,7 @@ class CoachClient(discord.Client):
 
     async def run(self, incoming: translate.Incoming, origin: Origin) -> bool:
         """One event through the coach (in a thread), then its replies; one at a time per user."""
-        async with self._lock(incoming.key.user):
+        async with self._locks.hold(incoming.key.user):
             try:
                 outcome = await asyncio.to_thread(self.coach.handle, incoming.key, incoming.event,
                                                   event_id=incoming.event_id)
@@ -219,9 +225,6 @@ class CoachClient(discord.Client):
             if outcome.duplicate:
                 return True
             return await self.outbox.deliver(incoming.key, origin, outcome.replies)
-
-    def _lock(self, user: str) -> asyncio.Lock:
-        return self._locks.setdefault(user, asyncio.Lock())
 
     async def _origin(self, interaction: discord.Interaction) -> Origin:
         """Replies go to the clicker's DM when they clicked there; else ephemerally where they clicked."""
@@ -248,7 +251,7 @@ class CoachClient(discord.Client):
         """Post the due reminders of Discord users to their DMs; returns how many were delivered."""
         due = await asyncio.to_thread(self.coach.deliver_due, platform="discord")
         for key, outcome in due:
-            async with self._lock(key.user):
+            async with self._locks.hold(key.user):
                 await self.outbox.deliver(key, Origin(), outcome.replies)
         return len(due)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import discord
 
 from adapters.discord import components, render
+from adapters.discord.bounded import LRU
 from bot.flow.replies import Reply
 from bot.service import Coach, UserKey
 
@@ -38,6 +39,7 @@ CANT_DM = ("I couldn't send you a direct message (Discord error {error}). Please
 FAILED = "I couldn't post my answer (Discord error {error}). Please try again in a moment."
 SORRY = "Something went wrong on my side, so nothing was changed. Please try again in a moment."
 DM_CLOSED = {50007, 50278}  # Cannot send messages to this user; DMs closed for this app
+DM_CACHE = 10_000  # users whose DM channel id is remembered (least recently used dropped first)
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,10 @@ def _thread_root(ref: str | None) -> tuple[int, int] | None:
 class Outbox:
     """Posts replies; runs on the client's event loop, the store work in threads."""
 
-    def __init__(self, client: discord.Client, coach: Coach) -> None:
+    def __init__(self, client: discord.Client, coach: Coach, *, dm_cache: int = DM_CACHE) -> None:
         self.client = client
         self.coach = coach
-        self._dms: dict[str, int] = {}
+        self._dms: LRU[str, int] = LRU(dm_cache)
 
     async def dm_channel(self, key: UserKey, user: discord.abc.User | None = None) -> discord.abc.Messageable:
         """The user's DM with the bot (`POST /users/@me/channels` once, then cached); raises HTTPException."""
@@ -81,7 +83,7 @@ class Outbox:
         if user is None:
             user = self.client.get_user(int(key.user)) or await self.client.fetch_user(int(key.user))
         channel = await user.create_dm()
-        self._dms[key.user] = channel.id
+        self._dms.put(key.user, channel.id)
         return channel
 
     async def note(self, origin: Origin, text: str) -> None:

@@ -5,8 +5,12 @@ Every piece of text that comes from a reply is made safe first (`safe`):
 markdown is escaped and mention syntax (`@everyone`, `@here`, `<@123>`,
 `<@&123>`, `<#123>`, `</cmd:1>`) is broken with a zero-width space, so user text
 can neither ping nor restyle — on top of `AllowedMentions.none()` on the client.
-Drafts go in code blocks for copying. Nothing here calls Discord or decides
-anything about the roadmap; `components.py` turns the rows into discord.ui.
+Button and select labels are not markdown: they only get mentions broken and
+their length cut (`label`). Drafts go in code blocks for copying, with a
+zero-width space between adjacent backticks so no fence can form inside; long
+ones are escaped first and split after, so every message stays ≤2000
+characters. Nothing here calls Discord or decides anything about the roadmap;
+`components.py` turns the rows into discord.ui.
 """
 
 from __future__ import annotations
@@ -86,14 +90,35 @@ def safe(text: str) -> str:
     return unping(escape_markdown(text))
 
 
-def code(text: str) -> str:
-    """A copy-ready code block; backtick fences inside are broken, mentions too."""
-    body = unping(text).replace("```", "``" + ZWSP + "`")
+def code_body(text: str) -> str:
+    """Text for inside a code block: mentions broken, a zero-width space between any two adjacent backticks."""
+    return re.sub("`(?=`)", "`" + ZWSP, unping(text))
+
+
+def fence(body: str) -> str:
+    """A ``` block around `body` (from `code_body`); a backtick never touches the fence."""
+    if body.startswith("`"):
+        body = ZWSP + body
+    if body.endswith("`"):
+        body += ZWSP
     return f"```\n{body}\n```"
+
+
+FENCE_ROOM = len(fence("")) + 2  # the fences, their newlines, and a zero-width space at either end
+
+
+def code(text: str) -> str:
+    """A copy-ready code block that nothing inside can close; mentions broken too."""
+    return fence(code_body(text))
 
 
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """A button or option label: not markdown, so no escaping — only mentions broken and the length cut."""
+    return cut(unping(text), limit)
 
 
 def pieces(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
@@ -124,15 +149,14 @@ def choices(case_id: str | None, question: str, options: tuple[Option, ...]) -> 
     """Buttons, five to a row, for up to 25 options whose ids fit; selects of 25 otherwise."""
     button_ids = [ids.choice_raw(case_id, question, o.value) for o in options]
     if len(options) <= PER_ROW * MAX_ROWS and all(ids.fits(i) for i in button_ids):
-        buttons = [Button(cut(safe(o.label), LABEL_LIMIT), i, _style(o)) for o, i in zip(options, button_ids,
-                                                                                         strict=True)]
+        buttons = [Button(label(o.label), i, _style(o)) for o, i in zip(options, button_ids, strict=True)]
         return tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
     usable = [o for o in options if len(o.value) <= ids.MAX_OPTION_VALUE]
     rows: list[Row] = []
     for n, start in enumerate(range(0, min(len(usable), PER_SELECT * MAX_ROWS), PER_SELECT)):
         chunk = usable[start : start + PER_SELECT]
         rows.append(Select(ids.select(case_id, question, n),
-                           tuple((cut(safe(o.label), OPTION_LIMIT), o.value) for o in chunk)))
+                           tuple((label(o.label, OPTION_LIMIT), o.value) for o in chunk)))
     return tuple(rows)
 
 
@@ -202,7 +226,7 @@ def show_revision(reply: ShowRevision) -> list[Message]:
     if len(text) <= CONTENT_LIMIT:
         return [Message(text, rows, reply.case_id)]
     out = [Message(p, (), reply.case_id) for p in pieces("\n".join(head))]
-    out += [Message(code(p), (), reply.case_id) for p in pieces(draft.body, CONTENT_LIMIT - 40)]
+    out += [Message(fence(p), (), reply.case_id) for p in pieces(code_body(draft.body), CONTENT_LIMIT - FENCE_ROOM)]
     return out + _split(tail, rows, reply.case_id)
 
 

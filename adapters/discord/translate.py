@@ -6,6 +6,10 @@ calls, no database, no discord.py objects. Every user is keyed by
 conversation must continue in the DM whether it began in a guild or there,
 so the guild never enters the key.
 
+DMs have no threads: a case's messages reply to its first message (the root,
+recorded as "channel:message"). Text the user sends as a reply to that root
+names it (`reply_ref`) and answers that case (`in_case`), not the active one.
+
 Event ids make re-delivered events and double-submitted interactions take
 effect once: `int:{interaction id}` for commands, clicks and modal submits,
 `msg:{message id}` for DM text.
@@ -13,6 +17,7 @@ effect once: `int:{interaction id}` for commands, clicks and modal submits,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -115,3 +120,15 @@ def message(author_id: int | str, content: str, message_id: int | str) -> Incomi
     if not content.strip():
         return None
     return Incoming(key_of(author_id), Text(content), f"msg:{message_id}")
+
+
+def reply_ref(channel_id: int | str, replied_to: int | str | None) -> str | None:
+    """`"{channel}:{message}"` of the message a DM replies to (a case's root has this reference); else None."""
+    return f"{channel_id}:{replied_to}" if replied_to else None
+
+
+def in_case(incoming: Incoming, case_id: str | None) -> Incoming:
+    """The same text, now answering `case_id` (the case whose root it replies to); unchanged for None."""
+    if case_id is None or not isinstance(incoming.event, Text):
+        return incoming
+    return dataclasses.replace(incoming, event=Text(incoming.event.text, case_id=case_id))

@@ -3,8 +3,15 @@
 Every listener acks within microseconds (with `process_before_response=True`
 the ack is the HTTP response, so it must not wait for anything slow) and hands
 a job to the `Worker`: `Coach.handle` in one transaction, then the Web API
-calls through `Outbox`. Slack's deadline is 3 seconds; `views.open` for a
-"Fill in" click runs first in that user's queue, well inside it.
+calls through `Outbox`. Slack's deadline is 3 seconds, and a "Fill in" click's
+`trigger_id` lives only 3 seconds too: its job (a read-only look at the form on
+screen, which never waits for a step in progress, then `views.open`) goes to
+the worker's urgent pool, never behind anyone's queued steps.
+
+A slash command is acked empty; whether it came from the user's own DM is
+decided in the job, once the DM channel is known (`conversations.open`), and
+only a command from elsewhere gets the "I'll continue in our direct messages"
+note, ephemerally.
 
 No roadmap logic here: which question comes next, whether a click is stale or
 belongs to someone else, all of that is the core's answer.
@@ -23,7 +30,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from adapters.slack import translate
-from adapters.slack.deliver import MOVED, Outbox, error_code
+from adapters.slack.deliver import FORM_FAILED, Outbox, error_code
 from adapters.slack.worker import Worker
 from bot.service import Coach, UserKey
 
@@ -53,6 +60,9 @@ class SlackBot:
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
         try:
+            ref = translate.thread_ref(incoming)
+            if ref is not None:  # text typed in a thread answers the case that lives there, if any
+                incoming = translate.in_case(incoming, self.coach.case_of_thread(incoming.key, ref))
             outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id)
         except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
             log.error("slack: the coach failed on an event: %s", type(exc).__name__)
@@ -61,7 +71,18 @@ class SlackBot:
             return
         if outcome.duplicate:
             return
+        if incoming.origin.kind == "command":
+            self.outbox.moved_note(incoming.key, incoming.origin)
         self.outbox.deliver(incoming.key, incoming.origin, outcome.replies)
+
+    def open_form(self, form: translate.OpenForm) -> None:
+        """A "Fill in" click: the form on screen, then `views.open` (runs on the urgent pool)."""
+        try:
+            self.outbox.open_form(form.key, form.origin, trigger_id=form.trigger_id, case_id=form.case_id,
+                                  question=form.question)
+        except Exception as exc:  # noqa: BLE001 - the click must not vanish: say so, log the code only
+            log.error("slack: opening a form failed: %s", error_code(exc))
+            self.outbox.note(form.key, form.origin, FORM_FAILED)
 
     def queue(self, key: UserKey, job: Callable[[], None]) -> None:
         self.worker.submit(f"{key.workspace}:{key.user}", job)
@@ -108,9 +129,8 @@ def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
 def _register(app: App, bot: SlackBot) -> None:
     @app.command(COMMAND)
     def on_command(ack: Ack, body: Body) -> None:
+        ack()  # the "continuing in your DM" note, when due, is posted by the job (see `Outbox.moved_note`)
         incoming = translate.command(body)
-        in_dm = incoming.origin.channel and incoming.origin.channel == bot.outbox.known_dm(incoming.key)
-        ack() if in_dm else ack(text=MOVED, response_type="ephemeral")
         bot.queue(incoming.key, lambda: bot.handle(incoming))
 
     @app.action(re.compile(r"^coach(form|link)?\|"))
@@ -119,8 +139,7 @@ def _register(app: App, bot: SlackBot) -> None:
         got = translate.action(body)
         if isinstance(got, translate.OpenForm):
             form = got
-            bot.queue(form.key, lambda: bot.outbox.open_form(
-                form.key, form.origin, trigger_id=form.trigger_id, case_id=form.case_id, question=form.question))
+            bot.worker.submit_urgent(lambda: bot.open_form(form))
         elif got is not None:
             incoming = got
             bot.queue(incoming.key, lambda: bot.handle(incoming))

@@ -3,7 +3,9 @@
 `Outbox` turns neutral replies into Web API calls (via `render`) and decides
 only *where* each message goes:
 
-- a slash command anywhere continues in the user's DM with the bot;
+- a slash command anywhere continues in the user's DM with the bot, and one
+  typed anywhere but that DM first gets an ephemeral "I'll continue in our
+  direct messages" (decided once the DM channel is known, not from a cache);
 - a click or form submitted outside the clicker's own DM (someone else's
   message) is answered ephemerally there, so nothing lands where others read it;
 - draft revisions go into the case's thread; replies for a case whose action
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from slack_sdk import WebClient
@@ -35,7 +38,9 @@ CANT_DM = ("I couldn't send you a direct message ({error}). Please check that me
            "Exit Coach are allowed (its Messages tab), then try /withdraw again.")
 FAILED = "I couldn't post my answer ({error}). Please try again in a moment."
 FORM_SLOW = "That form took too long to open ({error}). Please click Fill in again."
+FORM_FAILED = "I couldn't open that form just now, so nothing was changed. Please click Fill in again in a moment."
 MOVED = "I'll continue in our direct messages, so your search stays private."
+DM_CACHE = 10_000  # users whose DM channel id is remembered (least recently used dropped first)
 
 
 def error_code(exc: Exception) -> str:
@@ -48,15 +53,19 @@ def error_code(exc: Exception) -> str:
 class Outbox:
     """Posts replies for one user at a time; safe to share between worker threads."""
 
-    def __init__(self, client: WebClient, coach: Coach) -> None:
+    def __init__(self, client: WebClient, coach: Coach, *, dm_cache: int = DM_CACHE) -> None:
         self.client = client
         self.coach = coach
-        self._dms: dict[UserKey, str] = {}
+        self._dms: OrderedDict[UserKey, str] = OrderedDict()
+        self._dm_cache = dm_cache
         self._lock = threading.Lock()
 
     def known_dm(self, key: UserKey) -> str | None:
         with self._lock:
-            return self._dms.get(key)
+            channel = self._dms.get(key)
+            if channel is not None:
+                self._dms.move_to_end(key)
+            return channel
 
     def dm_channel(self, key: UserKey) -> str:
         """The user's DM with the bot (`conversations.open`, cached); raises SlackApiError."""
@@ -65,13 +74,27 @@ class Outbox:
             return known
         response = self.client.conversations_open(users=key.user)
         channel = str(response["channel"]["id"])
-        with self._lock:
-            self._dms[key] = channel
+        self.remember_dm(key, channel)
         return channel
 
     def remember_dm(self, key: UserKey, channel: str) -> None:
         with self._lock:
             self._dms[key] = channel
+            self._dms.move_to_end(key)
+            while len(self._dms) > self._dm_cache:
+                self._dms.popitem(last=False)
+
+    def moved_note(self, key: UserKey, origin: Origin) -> None:
+        """After a slash command: "I'll continue in our direct messages" unless it was typed in that DM.
+
+        When the DM can't be opened nothing is said here: `deliver` tells the user why.
+        """
+        try:
+            dm = self.dm_channel(key)
+        except Exception:  # noqa: BLE001 - deliver() reports this failure to the user
+            return
+        if origin.channel and origin.channel != dm:
+            self.note(key, origin, MOVED)
 
     def note(self, key: UserKey, origin: Origin, text: str) -> None:
         """An ephemeral note where the user acted; logs at WARNING when even that fails."""
@@ -154,7 +177,7 @@ class Outbox:
 
     def open_form(self, key: UserKey, origin: Origin, *, trigger_id: str, case_id: str | None,
                   question: str) -> None:
-        """Open the modal for a "Fill in" click with its trigger (valid for 3 s)."""
+        """Open the modal for a "Fill in" click with its trigger (valid for 3 s); `current_form` may raise."""
         form = self.coach.current_form(key, case_id, question)
         if isinstance(form, Say):
             self.note(key, origin, form.text)

@@ -2,14 +2,20 @@
 
 Every piece of text that comes from a reply is escaped (`&`, `<`, `>`) before
 it goes into mrkdwn, plain_text or a message's fallback `text`, so a company
-named `<!channel>` shows as text and never pings. URLs (mailto:, the help link)
-go only into a button's `url`. Nothing here calls Slack or decides anything
-about the roadmap: it lays out what the core said, within Slack's size limits.
+named `<!channel>` shows as text and never pings; mrkdwn objects are
+`verbatim` (no automatic linking of names, channels or URLs in user text).
+Code blocks (drafts, exports) can't be closed from inside: adjacent backticks
+are kept apart by a zero-width space. URLs (mailto:, the help link) go only
+into a button's `url`. A text input's `initial_value` is not a text object
+(Slack documents no markup or entity parsing for it), so it carries the text
+as is. Nothing here calls Slack or decides anything about the roadmap: it lays
+out what the core said, within Slack's size limits.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +41,9 @@ LABEL_LIMIT = 75  # Slack: button text and option text
 MAX_BUTTONS = 5  # more options than this become a static_select
 BLOCKS_PER_MESSAGE = 45  # Slack: 50
 INPUT_LIMIT = 3000  # Slack: plain_text_input max_length
+ZWSP = "\u200b"
+TOO_LONG_TO_PREFILL = ("Your draft is longer than Slack's form allows ({limit} characters), so it isn't filled in "
+                       "here: paste the part you want to change, or a shorter version, and I'll check it.")
 
 
 def escape(text: str) -> str:
@@ -91,14 +100,32 @@ def chunks(text: str, limit: int = SECTION_LIMIT) -> Iterator[str]:
         yield piece or " "
 
 
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn object for text already escaped; `verbatim` so Slack links nothing in it on its own."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def unfence(text: str) -> str:
+    """`text` with a zero-width space between any two adjacent backticks, so no ``` can form inside it."""
+    return re.sub("`(?=`)", "`" + ZWSP, text)
+
+
+def fenced(piece: str) -> str:
+    """A ``` block around `piece` (already escaped and unfenced); a backtick never touches the fence."""
+    body = piece.strip("\n") or " "
+    if body.startswith("`"):
+        body = ZWSP + body
+    if body.endswith("`"):
+        body += ZWSP
+    return f"```{body}```"
+
+
 def sections(text: str, *, code: bool = False) -> list[Block]:
     """One or more mrkdwn sections holding `text` (escaped); `code=True` wraps each in ``` for copying."""
-    limit = SECTION_LIMIT - 8 if code else SECTION_LIMIT
-    out = []
-    for piece in chunks(text, limit):
-        body = f"```{piece.strip(chr(10))}```" if code else piece
-        out.append({"type": "section", "text": {"type": "mrkdwn", "text": body}})
-    return out
+    if code:
+        return [{"type": "section", "text": mrkdwn(fenced(piece))}
+                for piece in chunks(unfence(text), SECTION_LIMIT - 8)]
+    return [{"type": "section", "text": mrkdwn(piece)} for piece in chunks(text, SECTION_LIMIT)]
 
 
 def _fallback(text: str) -> str:
@@ -179,7 +206,7 @@ def show_revision(reply: ShowRevision) -> Message:
         head += f"\nSubject: {draft.subject}"
     blocks = [*sections(head), *sections(draft.body, code=True)]
     notes = [f"⚠ {f.message}" for f in reply.findings] or ["✓ No problems found in this draft."]
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": next(chunks("\n".join(notes)))}]})
+    blocks.append({"type": "context", "elements": [mrkdwn(next(chunks("\n".join(notes))))]})
     elements = [button(o, ids.choice(reply.case_id, f"rev:{reply.number}", o.value)) for o in reply.actions]
     if reply.mailto:
         elements.append({"type": "button", "text": plain("Open in mail app"), "url": reply.mailto,
@@ -215,14 +242,19 @@ def render(reply: Reply) -> list[Message]:
 
 
 def modal(form: AskForm, *, metadata: Mapping[str, str]) -> dict[str, Any]:
-    """The modal for a form: one input block per field (block_id = field name, action_id "value")."""
+    """The modal for a form: one input block per field (block_id = field name, action_id "value").
+
+    A prefilled value is never cut: one longer than the input allows is left out, with a note saying so.
+    """
     blocks: list[Block] = sections(form.text) if form.text else []
     for f in form.fields:
-        limit = min(f.max_length, INPUT_LIMIT)
+        limit = max(1, min(f.max_length, INPUT_LIMIT))
         element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": f.multiline,
                           "max_length": limit}
-        if f.initial:
-            element["initial_value"] = cut(escape(f.initial), limit)
+        if f.initial and len(f.initial) <= limit:
+            element["initial_value"] = f.initial
+        elif f.initial:
+            blocks += sections(TOO_LONG_TO_PREFILL.format(limit=limit))
         block: Block = {"type": "input", "block_id": f.name, "optional": not f.required,
                         "label": plain(f.label, 2000), "element": element}
         if f.hint:
@@ -251,5 +283,5 @@ def home_view(cases: Sequence[CaseOverview]) -> dict[str, Any]:
         blocks += sections(text)[:3]
         blocks.append({"type": "divider"})
     hint = "/withdraw — start or resume · /withdraw cases · /withdraw help"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(hint)}]})
+    blocks.append({"type": "context", "elements": [mrkdwn(escape(hint))]})
     return {"type": "home", "blocks": blocks[:100]}

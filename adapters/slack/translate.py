@@ -1,9 +1,14 @@
 """Slack payloads in, neutral events out: `(UserKey, Event, event_id)` plus where the user acted.
 
 Pure functions of the request body Bolt hands to a listener; no Web API calls,
-no database. Text arriving from Slack is entity-escaped (`&lt;`); it is
-unescaped once here so the core sees what the user typed, and escaped again
-on the way out by `render`.
+no database. Text arriving from Slack is Slack markup: links the client made
+of what the user typed (`<https://x|x>`, `<mailto:a@b|a@b>`) become their text
+again, mention tokens (`<@U1>`, `<#C1>`, `<!here>`) stay as literal text, and
+entities (`&lt;`) are unescaped once, so the core sees what the user typed;
+`render` escapes it again on the way out.
+
+Text typed in a thread of the user's DM names that thread (`thread_ref`); the
+app asks the coach which case lives there and answers it (`in_case`).
 
 Event ids make retried or duplicated deliveries take effect once:
 Events API `event_id`; a click `act:{message_ts}:{action_ts}`; a slash command
@@ -12,7 +17,9 @@ Events API `event_id`; a click `act:{message_ts}:{action_ts}`; a slash command
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +70,24 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def _link_text(match: re.Match[str]) -> str:
+    target, label = match.group(1), match.group(2)
+    if target[:1] in ("@", "#", "!"):  # a mention: keep it as the user's literal text (escaped on the way out)
+        return match.group(0)
+    return label if label else target
+
+
+def plain_text(text: str) -> str:
+    """What the user typed, from Slack's message markup: `<url|label>` → label, `<url>` → url, then entities.
+
+    Links are resolved before unescaping, so a `<` the user typed (delivered as `&lt;`) never looks like one.
+    """
+    return unescape(_MARKUP.sub(_link_text, text))
+
+
 def _team(body: Body) -> str:
     team = body.get("team")
     if isinstance(team, Mapping) and team.get("id"):
@@ -79,7 +104,7 @@ def key_of(team: str, user: str) -> UserKey:
 
 def command(body: Body) -> Incoming:
     """`/withdraw [start|new|cases|history|export|forget|faq|help|...]` → Start or Command."""
-    text = unescape(str(body.get("text") or "")).strip()
+    text = plain_text(str(body.get("text") or "")).strip()
     word, _, arg = text.partition(" ")
     word = word.lower()
     event: Event
@@ -194,7 +219,22 @@ def message(body: Body) -> Incoming | None:
         return None
     team = str(event.get("team") or body.get("team_id") or "")
     origin = Origin(channel=event.get("channel"), thread_ts=event.get("thread_ts"), kind="message")
-    return Incoming(key_of(team, str(user)), Text(unescape(str(text))), body.get("event_id"), origin)
+    return Incoming(key_of(team, str(user)), Text(plain_text(str(text))), body.get("event_id"), origin)
+
+
+def thread_ref(incoming: Incoming) -> str | None:
+    """`"{channel}:{thread_ts}"` when DM text was typed inside a thread (the reference `Coach.set_thread` keeps)."""
+    origin = incoming.origin
+    if origin.kind != "message" or not isinstance(incoming.event, Text) or not origin.channel or not origin.thread_ts:
+        return None
+    return f"{origin.channel}:{origin.thread_ts}"
+
+
+def in_case(incoming: Incoming, case_id: str | None) -> Incoming:
+    """The same text, now answering `case_id` (the case whose thread it was typed in); unchanged for None."""
+    if case_id is None or not isinstance(incoming.event, Text):
+        return incoming
+    return dataclasses.replace(incoming, event=Text(incoming.event.text, case_id=case_id))
 
 
 def home_opened(body: Body) -> UserKey | None:

@@ -139,14 +139,19 @@ class Rig:
         data = {"id": self.fake.new_id(), "name": "withdraw", "type": 1, "options": options}
         return await self.push(self.interaction(user, 2, data, guild=guild))
 
-    async def dm(self, user: str, text: str, *, message_id: str | None = None) -> str:
+    async def dm(self, user: str, text: str, *, message_id: str | None = None, reply_to: str | None = None) -> str:
+        """`text` in the user's DM; with `reply_to`, as a Discord reply to that message of the DM."""
         assert self.client is not None
         mid = message_id or self.fake.new_id()
         before = self.client.finished[mid]
-        data = {"id": mid, "channel_id": self.fake.dm_channel(user), "author": user_payload(user), "content": text,
+        channel = self.fake.dm_channel(user)
+        data = {"id": mid, "channel_id": channel, "author": user_payload(user), "content": text,
                 "type": 0, "attachments": [], "embeds": [], "mentions": [], "mention_roles": [],
                 "mention_everyone": False, "pinned": False, "tts": False, "timestamp": "2026-01-01T00:00:00+00:00",
                 "edited_timestamp": None, "flags": 0, "components": []}
+        if reply_to:
+            data["type"] = 19
+            data["message_reference"] = {"type": 0, "message_id": reply_to, "channel_id": channel}
         await self.fake.dispatch("MESSAGE_CREATE", data)
         await until(lambda: self.client.finished[mid] > before, what="the DM to be answered")
         return mid

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.discord import ids, render, translate
+from adapters.discord.bounded import LRU, UserLocks
 from bot.flow.events import Choose, Command, Start, SubmitForm, Text
 from bot.flow.replies import Ask, Option, Say, ShowRevision
 from bot.model import Channel, Draft, DraftKind
@@ -94,3 +96,72 @@ def test_translate_commands_clicks_forms_and_text() -> None:
 def test_render_output_is_json_safe() -> None:
     for message in render.render(revision(mailto=None)):
         json.dumps(message.content)
+
+
+FENCES = st.lists(st.sampled_from(["`", "a", "\n", "@everyone", "<@1>", " "]), max_size=200).map("".join)
+
+
+@given(FENCES)
+def test_no_text_can_close_a_code_block(text: str) -> None:
+    block = render.code(text)
+    assert block.startswith("```\n") and block.endswith("\n```")
+    inner = block[4:-4]
+    assert "``" not in inner and not inner.startswith("`") and not inner.endswith("`")
+    assert "@everyone" not in inner and "<@1>" not in inner
+    assert inner.replace(render.ZWSP, "") == text
+
+
+def test_five_backticks_do_not_break_out() -> None:
+    block = render.code("before ````` **after** @here")
+    assert block.count("```") == 2 and "``" not in block[3:-3]
+
+
+def test_a_long_draft_is_escaped_then_split_under_2000() -> None:
+    body = ("@everyone ``` " * 300)[:3900]
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Withdrawing", body)
+    messages = render.render(ShowRevision("c", "Acme", 2, draft, (), (Option("Mark as sent", "sent"),), None))
+    assert len(messages) > 2 and all(len(m.content) <= render.CONTENT_LIMIT for m in messages)
+    code = [m.content for m in messages if m.content.startswith("```")]
+    assert code and all(c.count("```") == 2 for c in code), "each piece is one closed block"
+    assert not any("@everyone" in m.content for m in messages)
+    shown = "".join(c[4:-4] for c in code).replace(render.ZWSP, "")
+    assert shown == body, "nothing lost in the split"
+    assert messages[-1].rows
+
+
+def test_labels_are_not_markdown_escaped() -> None:
+    options = (Option("Acme_Corp *Inc* @everyone", "a"), Option("x" * 120, "b"))
+    buttons = render.choices("c", "q", options)[0]
+    assert buttons[0].label == "Acme_Corp *Inc* @\u200beveryone"
+    assert len(buttons[1].label) == render.LABEL_LIMIT
+    many = tuple(Option(f"Option_{i} <@1>", f"v{i}") for i in range(30))
+    select = render.choices("c", "q", many)[0]
+    assert select.options[0][0] == "Option_0 <\u200b@1>"
+
+
+def test_user_locks_are_dropped_when_free_and_still_serialise() -> None:
+    locks = UserLocks()
+    order: list[str] = []
+
+    async def work(user: str, tag: str) -> None:
+        async with locks.hold(user):
+            order.append(f"{tag}+")
+            await asyncio.sleep(0.01)
+            order.append(f"{tag}-")
+
+    async def main() -> None:
+        await asyncio.gather(work("u1", "a"), work("u1", "b"), work("u2", "c"))
+        assert len(locks) == 0, "no lock kept once nobody holds or waits"
+
+    asyncio.run(main())
+    assert order.index("a-") < order.index("b+"), "one user's work still runs one at a time"
+
+
+def test_the_dm_cache_keeps_the_most_recent_users() -> None:
+    cache: LRU[str, int] = LRU(3)
+    for n in range(5):
+        cache.put(str(n), n)
+    assert len(cache) == 3 and cache.get("0") is None
+    assert cache.get("2") == 2
+    cache.put("5", 5)
+    assert cache.get("3") is None and cache.get("2") == 2

@@ -142,9 +142,13 @@ class Rig:
             self.settle()
         return got
 
-    def dm(self, user: str, text: str, *, event_id: str | None = None, **kw: Any) -> Response:
+    def dm(self, user: str, text: str, *, event_id: str | None = None, thread_ts: str | None = None,
+           **kw: Any) -> Response:
+        """`text` as Slack delivers it (markup, entities) in the user's DM; in a thread with `thread_ts`."""
         event = {"type": "message", "channel_type": "im", "channel": "D" + user, "user": user, "text": text,
                  "ts": f"1700001111.{next(self._n):06d}", "team": TEAM}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
         got = self.post_event(event, event_id=event_id, **kw)
         self.settle()
         return got

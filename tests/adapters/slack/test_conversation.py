@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -37,9 +38,19 @@ def walk(rig: Rig, user: str, *, choices: dict[str, str], forms: dict[str, dict[
     raise AssertionError(f"the conversation did not reach {stop!r}: {asked}")
 
 
+def without_initial_values(call) -> str:  # noqa: ANN001
+    """The call's dump, minus text inputs' `initial_value`s: Slack shows those as typed text, never parses them."""
+    if call.method != "views.open":
+        return call.text_dump
+    view = call.field("view")
+    for block in view.get("blocks", []):
+        (block.get("element") or {}).pop("initial_value", None)
+    return json.dumps({**call.data, "view": view}, ensure_ascii=False)
+
+
 def assert_no_raw_mentions(rig: Rig) -> None:
     for call in rig.stub.snapshot():
-        dump = call.text_dump
+        dump = without_initial_values(call)
         assert HOSTILE not in dump and MENTION not in dump, (call.method, dump[:400])
         assert "<!" not in dump and "<@" not in dump, (call.method, dump[:400])
 
@@ -76,7 +87,9 @@ def test_whole_conversation_from_withdraw_to_sent(rig: Rig, stage: str) -> None:
     choices, revision, first_channel = CASES[stage]
     user = "U1"
     ack = rig.command(user, "", channel="C1")
-    assert ack.status == 200 and "direct messages" in ack.json()["text"]
+    assert ack.status == 200 and not ack.body, "acked at once; the channel note follows from the job"
+    moved = rig.stub.of("response_url")
+    assert moved and "direct messages" in moved[0].text_dump and moved[0].data["response_type"] == "ephemeral"
     forms = {"details": DETAILS, "signature": SIGNATURE,
              "edit": {"body": f"Hello {HOSTILE} and {MENTION}, I withdraw. Thank you for your time. Sam"}}
     asked = walk(rig, user, choices=choices, forms=forms, revision=list(revision))

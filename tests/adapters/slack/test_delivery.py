@@ -119,7 +119,8 @@ def test_an_old_button_after_a_restart_gets_a_clear_answer(rig: Rig) -> None:
 def test_slash_command_in_a_channel_answers_ephemerally_and_continues_in_the_dm(rig: Rig) -> None:
     got = rig.command("U1", "help", channel="CPUBLIC")
     assert got.status == 200
-    assert got.json()["response_type"] == "ephemeral"
+    notes = rig.stub.of("response_url")
+    assert [n.data["response_type"] for n in notes] == ["ephemeral"] and "direct messages" in notes[0].text_dump
     posts = rig.stub.of("chat.postMessage")
     assert posts and {c.data["channel"] for c in posts} == {"DU1"}
     assert not [c for c in rig.stub.snapshot() if c.data.get("channel") == "CPUBLIC"]

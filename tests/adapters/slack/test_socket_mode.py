@@ -98,7 +98,7 @@ def test_socket_mode_acks_envelopes_and_answers_in_the_dm(stub: SlackStub, ws: W
         ws.send({"envelope_id": "env-1", "type": "slash_commands", "payload": command,
                  "accepts_response_payload": True})
         ack = ws.ack_for("env-1")
-        assert ack["payload"]["response_type"] == "ephemeral"
+        assert ack["envelope_id"] == "env-1" and not ack.get("payload"), "acked empty; the note comes from the job"
         event = {"type": "event_callback", "team_id": "T1", "event_id": "EvSM1",
                  "event": {"type": "message", "channel_type": "im", "channel": "DU1", "user": "U1", "text": "faq",
                            "ts": "1.1"}}
@@ -108,6 +108,8 @@ def test_socket_mode_acks_envelopes_and_answers_in_the_dm(stub: SlackStub, ws: W
         assert ws.ack_for("env-2")["envelope_id"] == "env-2"
         assert ws.ack_for("env-3")["envelope_id"] == "env-3"
         assert bot.worker.wait_idle(10)
+        notes = stub.of("response_url")
+        assert [n.data["response_type"] for n in notes] == ["ephemeral"] and "direct messages" in notes[0].text_dump
         posts = stub.of("chat.postMessage")
         assert posts and {c.data["channel"] for c in posts} == {"DU1"}
         assert sum("Which question?" in c.text_dump for c in posts) == 1, "the retried event took effect once"

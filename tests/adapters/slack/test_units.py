@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,9 +12,11 @@ from hypothesis import strategies as st
 
 from adapters.slack import ids, render, translate
 from adapters.slack.cli import Settings, run
+from adapters.slack.deliver import Outbox
 from bot.config import ConfigError
 from bot.flow.events import Choose, Command, Start, SubmitForm, Text
-from bot.flow.replies import Ask, AskForm, FormField, Option, Say
+from bot.flow.replies import Ask, AskForm, Attachment, FormField, Option, Say, ShowRevision
+from bot.model import Channel, Draft, DraftKind
 
 SAFE = st.text(st.characters(blacklist_characters="|", blacklist_categories=("Cs",)), min_size=1, max_size=20)
 
@@ -52,22 +56,92 @@ def test_more_than_five_options_become_a_select() -> None:
     assert many.blocks[-1]["elements"][0]["type"] == "static_select"
 
 
-def test_modal_escapes_initial_values_and_caps_lengths() -> None:
+def test_modal_prefills_the_text_as_is_and_caps_lengths() -> None:
     form = AskForm("edit:2", "Edit the draft that is long", "Change it",
                    (FormField("body", "Message", multiline=True, max_length=4000, initial="Hi <!channel> & co"),),
                    case_id="c1")
     view = render.modal(form, metadata={"channel": "D1"})
     element = view["blocks"][-1]["element"]
-    assert element["initial_value"] == "Hi &lt;!channel&gt; &amp; co"
+    assert element["initial_value"] == "Hi <!channel> & co", "an input's value is not a text object: no entities"
     assert element["max_length"] == 3000
     assert len(view["title"]["text"]) <= 24
     assert ids.parse(view["callback_id"]) == ids.ComponentId(ids.VIEW, "c1", "edit:2")
 
 
+def edit_form(body: str, max_length: int = 4000) -> AskForm:
+    return AskForm("edit:2", "Edit the draft", "Change anything you like.",
+                   (FormField("body", "Message", multiline=True, max_length=max_length, initial=body),), case_id="c1")
+
+
+def test_a_draft_longer_than_slacks_input_is_never_prefilled_cut() -> None:
+    view = render.modal(edit_form("x" * 3500), metadata={})
+    element = view["blocks"][-1]["element"]
+    assert "initial_value" not in element and element["max_length"] == 3000
+    assert "longer than Slack's form allows" in json.dumps(view)
+    fits = "&<>" * 1000  # 3000 characters: fits as is (escaped it would be 12000)
+    element = render.modal(edit_form(fits), metadata={})["blocks"][-1]["element"]
+    assert element["initial_value"] == fits
+    small = render.modal(edit_form("y" * 200, max_length=120), metadata={})
+    assert "initial_value" not in small["blocks"][-1]["element"] and small["blocks"][-1]["element"]["max_length"] == 120
+
+
+BACKTICKS = st.text(st.sampled_from(["`", "a", "\n", "<", "&", " "]), max_size=7000)
+
+
+@given(BACKTICKS)
+def test_no_text_can_close_a_code_block(text: str) -> None:
+    for block in render.sections(text, code=True):
+        shown = block["text"]["text"]
+        assert block["text"]["verbatim"] is True and len(shown) <= 3000
+        assert shown.startswith("```") and shown.endswith("```")
+        inner = shown[3:-3]
+        assert "``" not in inner, "no two backticks touch inside the block"
+        assert not inner.startswith("`") and not inner.endswith("`"), "none touches the fence"
+    shown = "".join(b["text"]["text"][3:-3] for b in render.sections(text, code=True))
+    flat = translate.unescape(shown.replace(render.ZWSP, "")).replace("\n", "")
+    assert flat.strip() == text.replace("\n", "").strip(), "nothing lost but the line breaks at the fences"
+
+
+def test_drafts_and_exports_with_fences_stay_code() -> None:
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Hi", "Hello ```\n*bold* <!here>\n`````` five ````` end`")
+    message = render.show_revision(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), None))
+    code = [b["text"]["text"] for b in message.blocks if b["type"] == "section" and b["text"]["text"].startswith("```")]
+    assert len(code) == 1 and code[0].count("```") == 2 and code[0].endswith("end`\u200b```")
+    export = render.attachment(Attachment("export.json", '{"body": "````` <!channel>"}', "application/json"))[0]
+    assert [b["text"]["text"].count("```") for b in export.blocks if b["type"] == "section"] == [2]
+    context = next(b for b in message.blocks if b["type"] == "context")
+    assert context["elements"][0]["verbatim"] is True
+
+
 def test_say_text_is_escaped() -> None:
     message = render.say(Say("Hello <@U123> & <!here>"))
     assert message.text == "Hello &lt;@U123&gt; &amp; &lt;!here&gt;"
-    assert message.blocks[0]["text"]["text"] == message.text
+    assert message.blocks[0]["text"] == {"type": "mrkdwn", "text": message.text, "verbatim": True}
+
+
+@pytest.mark.parametrize(("slack", "typed"), [
+    ("see <https://acme.example/jobs|acme.example/jobs>", "see acme.example/jobs"),
+    ("<https://acme.example/a?b=1&amp;c=2>", "https://acme.example/a?b=1&c=2"),
+    ("mail <mailto:pat@acme.example|pat@acme.example> now", "mail pat@acme.example now"),
+    ("hi <@U123> in <#C1|general> <!here> <!subteam^S1|@t>", "hi <@U123> in <#C1|general> <!here> <!subteam^S1|@t>"),
+    ("a &lt;b&gt; &amp;lt; c", "a <b> &lt; c"),
+    ("&lt;https://x.example|y&gt;", "<https://x.example|y>"),
+])
+def test_dm_text_is_what_the_user_typed(slack: str, typed: str) -> None:
+    got = translate.message({"event": {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
+                                       "text": slack}, "event_id": "E1"})
+    assert got is not None and got.event == Text(typed)
+    assert render.escape(typed).count("&lt;@") == typed.count("<@"), "mentions are escaped again on the way out"
+
+
+def test_thread_text_names_its_thread_and_case() -> None:
+    base = {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1", "text": "sent"}
+    top = translate.message({"event": base, "event_id": "E1"})
+    assert top is not None and translate.thread_ref(top) is None
+    threaded = translate.message({"event": {**base, "thread_ts": "17.5"}, "event_id": "E2"})
+    assert threaded is not None and translate.thread_ref(threaded) == "D1:17.5"
+    assert translate.in_case(threaded, "c1").event == Text("sent", case_id="c1")
+    assert translate.in_case(threaded, None) is threaded
 
 
 @pytest.mark.parametrize(("text", "event"), [
@@ -136,3 +210,24 @@ def test_a_refused_token_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: py
     assert run(argparse.Namespace(http=True, port=3000, host="127.0.0.1")) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "coach slack: SLACK_BOT_TOKEN was not accepted by Slack (invalid_auth)"
+
+
+def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
+    manifest = (Path(__file__).resolve().parents[3] / "deploy" / "slack-manifest.yml").read_text()
+    bot = manifest.split("    bot:\n", 1)[1].split("settings:", 1)[0]
+    scopes = {line.split("#")[0].strip(" -") for line in bot.splitlines() if line.strip().startswith("- ")}
+    # conversations.open → im:write; message.im → im:history; chat.post* → chat:write; views.* need none
+    assert scopes == {"commands", "chat:write", "im:write", "im:history"}
+
+
+def test_the_dm_cache_is_bounded() -> None:
+    class Client:
+        def conversations_open(self, users: str) -> dict:
+            return {"channel": {"id": "D" + users}}
+
+    outbox = Outbox(Client(), coach=None, dm_cache=2)  # type: ignore[arg-type]
+    for user in ("U1", "U2", "U1", "U3"):
+        outbox.dm_channel(translate.key_of("T1", user))
+    assert len(outbox._dms) == 2
+    assert outbox.known_dm(translate.key_of("T1", "U1")) == "DU1", "the most recently used stay"
+    assert outbox.known_dm(translate.key_of("T1", "U2")) is None
