@@ -20,7 +20,9 @@ from bot.model import Channel, Reason, Signature, Situation, Stage
 from bot.plan_output import full_plan, plan_to_json, plan_to_text
 from bot.text import looks_like_email, looks_like_phone, text_problem
 
-TEXT_LIMITS: dict[str, int] = {"company": 120, "role": 120, "contact": 80, "name": 80, "email": 254, "phone": 40}
+TEXT_LIMITS: dict[str, int] = {
+    "company": 120, "role": 120, "contact": 80, "recruiter": 80, "name": 80, "email": 254, "phone": 40,
+}
 """Most characters each free-text option may hold."""
 
 MAIN_CHANNELS = (Channel.EMAIL, Channel.PHONE, Channel.LINKEDIN)
@@ -88,6 +90,7 @@ def situation_from_args(args: argparse.Namespace) -> Situation:
         company=text["company"],
         role=text["role"],
         contact=text["contact"],
+        recruiter=text["recruiter"],
         signature=Signature(name=text["name"], email=text["email"], phone=text["phone"]),
         **{flag: bool(getattr(args, flag)) for flag in FLAGS},
     )

@@ -8,7 +8,7 @@ choose which drafts to write (`bot.roadmap`) nor check them (`bot.lint`), and it
 does no platform escaping (the adapters do).
 
 Template context (the names operators' override templates can rely on):
-`kind`, `company`, `role`, `contact`, `name`, `signature` (list of the non-empty
+`kind`, `company`, `role`, `contact`, `recruiter`, `name`, `signature` (list of the non-empty
 lines among name, email, phone), `stage`, `reason` (the enum values as str),
 `reason_line`, `door_open`, `shorter`, `warmer`, `relocation`, `signing_bonus`,
 `visa`, `signed`, `via_recruiter`.
@@ -30,6 +30,7 @@ PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]"
 """Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
 
 CONTACT_PLACEHOLDER = "[Contact name]"
+RECRUITER_PLACEHOLDER = "[Recruiter's name]"
 COMPANY_PLACEHOLDER = "[Company]"
 ROLE_PLACEHOLDER = "[Role]"
 NAME_PLACEHOLDER = "[Your name]"
@@ -79,6 +80,7 @@ def draft_context(situation: Situation, style: DraftStyle, kind: DraftKind) -> d
         "company": _clean(s.company) or COMPANY_PLACEHOLDER,
         "role": _clean(s.role) or ROLE_PLACEHOLDER,
         "contact": _clean(s.contact) or CONTACT_PLACEHOLDER,
+        "recruiter": _clean(s.recruiter) or RECRUITER_PLACEHOLDER,
         "name": name,
         "signature": signature,
         "stage": s.stage.value,

@@ -134,6 +134,9 @@ class Situation:
     company: str = ""
     role: str = ""
     contact: str = ""
+    """Who the user has been talking to at the employer."""
+    recruiter: str = ""
+    """The recruiter's or agency contact's name, when they applied through one."""
     signature: Signature = field(default_factory=Signature)
     late_withdrawals_before: int = 0
     """Earlier withdrawals at final/offer/accepted in this user's history."""

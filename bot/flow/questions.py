@@ -72,11 +72,11 @@ def _details_fields(case: Case, _profile: Profile) -> tuple[FormField, ...]:
         FormField("role", "Role", max_length=120, initial=case.role, hint="e.g. Data Engineer"),
         FormField(
             "contact",
-            "Who have you been talking to? (optional)",
+            "Who at the company have you been talking to? (optional)",
             required=False,
             max_length=80,
             initial=case.contact,
-            hint="the recruiter or hiring manager's name",
+            hint="the hiring manager's name",
         ),
     )
 
@@ -91,6 +91,16 @@ def _submit_details(case: Case, profile: Profile, values: Mapping[str, str]) -> 
             return Problem(f"Please fill in {f.label.lower()}.")
         cleaned[f.name] = got
     return replace(case, company=cleaned["company"], role=cleaned["role"], contact=cleaned["contact"]), profile
+
+
+def _recruiter_fields(case: Case, _profile: Profile) -> tuple[FormField, ...]:
+    return (FormField("recruiter", "Your recruiter's name (optional)", required=False, max_length=80,
+                      initial=case.recruiter),)
+
+
+def _submit_recruiter(case: Case, profile: Profile, values: Mapping[str, str]) -> tuple[Case, Profile] | Problem:
+    got = clean_text(str(values.get("recruiter", "")), label="The recruiter's name", max_length=80)
+    return got if isinstance(got, Problem) else (replace(case, recruiter=got), profile)
 
 
 def signature_fields(_case: Case | None, profile: Profile) -> tuple[FormField, ...]:
@@ -186,6 +196,14 @@ QUESTIONS: tuple[Question, ...] = (
         applies=_withdrawing,
         options=_yes_no,
         choose=lambda c, v: _answer(c, via_recruiter=_yes(v)),
+    ),
+    Question(
+        "recruiter_name",
+        lambda c: "What's your recruiter's name? Their note is addressed to them, the rest to the company.",
+        applies=lambda c, p: _withdrawing(c, p) and c.answers.via_recruiter,
+        fields=_recruiter_fields,
+        submit=_submit_recruiter,
+        title="Your recruiter",
     ),
     Question(
         "rapport",

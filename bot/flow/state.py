@@ -80,6 +80,7 @@ class Case:
     company: str = ""
     role: str = ""
     contact: str = ""
+    recruiter: str = ""
     answers: Answers = field(default_factory=Answers)
     phase: Phase = Phase.ASKING
     question: str | None = "details"
@@ -180,6 +181,7 @@ def situation_of(case: Case, conversation: Conversation) -> Situation:
         company=case.company,
         role=case.role,
         contact=case.contact,
+        recruiter=case.recruiter,
         signature=conversation.profile.signature,
         late_withdrawals_before=late_withdrawals(conversation, excluding=case.id),
     )

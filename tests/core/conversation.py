@@ -102,6 +102,9 @@ def answer_through(
         if q == "signature":
             talk.fill(**SIGNATURE)
             continue
+        if q == "recruiter_name":
+            talk.fill(recruiter=answers.get("recruiter_name", "Priya Raman"))
+            continue
         assert q in answers, f"unexpected question {q!r}; answers given: {sorted(answers)}"
         talk.click(answers[q])
     raise AssertionError("the questions never ended")

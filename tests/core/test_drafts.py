@@ -46,6 +46,7 @@ def situation(stage: Stage, reason: Reason = Reason.UNSPECIFIED, **changes: obje
         "company": "Northwind Logistics International",
         "role": "Senior Platform Reliability Engineer",
         "contact": "Jordan Alvarez-Whitfield",
+        "recruiter": "Priya Raman-Castellanos",
         "signature": SIGNATURE,
     }
     details.update(changes)
@@ -76,7 +77,8 @@ def test_every_email_is_complete_short_and_signed(stage: Stage, reason: Reason, 
         assert THANKS.search(draft.body), shown
         assert WITHDRAWAL.search(draft.body), shown
         assert draft.body.endswith("Priya Natarajan\npriya@example.org\n+44 20 7946 0000"), shown
-        assert "Jordan Alvarez-Whitfield" in draft.body.splitlines()[0], shown
+        greeted = "Priya Raman-Castellanos" if kind is DraftKind.RECRUITER_NOTE else "Jordan Alvarez-Whitfield"
+        assert greeted in draft.body.splitlines()[0], shown
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -172,6 +174,7 @@ def test_user_values_come_out_literally(kind: DraftKind) -> None:
         company=INJECTIONS[0],
         role=INJECTIONS[1],
         contact=INJECTIONS[2],
+        recruiter=INJECTIONS[2],
         signature=Signature(name="{{ name }}", email="a@b.c", phone="{% raw %}"),
     )
     draft = render(kind, sit, DraftStyle(door_open=True))
@@ -192,7 +195,8 @@ def test_a_newline_in_a_company_name_cannot_forge_a_subject() -> None:
 def test_missing_details_become_placeholders_never_a_crash(stage: Stage, kind: DraftKind) -> None:
     draft = render(kind, Situation(stage=stage))
     found = set(PLACEHOLDER_RE.findall(draft.subject + "\n" + draft.body))
-    assert {"[Contact name]", "[Your name]"} <= found, draft.body
+    greeting = "[Recruiter's name]" if kind is DraftKind.RECRUITER_NOTE else "[Contact name]"
+    assert {greeting, "[Your name]"} <= found, draft.body
     assert "[Company]" in found or "[Role]" in found
 
 
@@ -309,3 +313,11 @@ def test_a_broken_override_raises_template_problem_naming_the_file(tmp_path: Pat
 def test_a_missing_override_dir_fails_at_construction(tmp_path: Path) -> None:
     with pytest.raises(TemplateProblem, match="does not exist"):
         DraftRenderer(override_dir=tmp_path / "nope")
+
+
+def test_the_recruiter_note_greets_the_recruiter_and_the_employer_email_the_contact() -> None:
+    sit = situation(Stage.SCREENING, Reason.OTHER_OFFER, via_recruiter=True)
+    assert render(DraftKind.RECRUITER_NOTE, sit).body.startswith("Hi Priya Raman-Castellanos,")
+    assert "Jordan Alvarez-Whitfield" in render(DraftKind.EMAIL, sit).body.splitlines()[0]
+    unnamed = situation(Stage.SCREENING, Reason.OTHER_OFFER, via_recruiter=True, recruiter="")
+    assert "[Recruiter's name]" in render(DraftKind.RECRUITER_NOTE, unnamed).body, "a clear placeholder lint flags"

@@ -203,9 +203,11 @@ def test_recruiter_is_told_first_with_a_recruiter_note() -> None:
     assert talk.plan().channels[0] == "recruiter"
     talk.click("draft")
     assert talk.revision().draft.kind.value == "recruiter_note"
+    assert talk.revision().draft.body.startswith("Hi Priya Raman,"), "the note greets the recruiter"
     talk.click("sent")
     assert "tell_people" in talk.case.done
     assert talk.revision().draft.kind.value == "email", "then the message to the employer"
+    assert talk.revision().draft.body.startswith("Hi Dana Reyes,"), "which greets the employer's contact"
     assert talk.case.phase is Phase.DRAFTING
     talk.click("finish")
     assert talk.case.phase is Phase.SENT, "or the recruiter relays it and the user finishes"
