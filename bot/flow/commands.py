@@ -75,6 +75,8 @@ def back(conv: Conversation, ctx: Context) -> Step:
     if case.phase is Phase.DRAFTING and case.question and case.question.split(":")[0] in ("switch", "edit"):
         assert case.latest is not None
         case = replace(case, question=f"rev:{case.latest.number}")
+    elif case.sent_at:  # the employer or recruiter already knows: the answers that led here stay as they were
+        return _step(conv, ctx, Say("That step is done and recorded; `back` can't undo what you've told them."))
     elif case.phase is Phase.DRAFTING:
         case = replace(case, phase=Phase.PLANNED, question="plan")
     elif case.phase in (Phase.ASKING, Phase.PLANNED, Phase.NO_ACTION):

@@ -179,12 +179,26 @@ NEXT_DRAFT_NAMES: dict[DraftKind, str] = {
 
 def call_done(conv: Conversation, case: Case, ctx: Context) -> Step:
     """After the call: log it, tick it, and draft the email that confirms it."""
-    case = case.ticked("call").logged(ctx.stamp, "Called them (phone)")
+    case = _went_out(case.ticked("call").logged(ctx.stamp, "Called them (phone)"), DraftKind.PHONE_SCRIPT, ctx)
     if case.answers.stage is Stage.ACCEPTED:
         case = case.ticked("apologize")
-    spec = next_draft(DraftKind.PHONE_SCRIPT, ())
-    assert spec is not None
+    spec = _next_to_draft(case, conv, ctx, DraftKind.PHONE_SCRIPT)
+    if spec is None:
+        return finish(conv, case, ctx, "Call logged, and it's all recorded.")
     return _continue(conv, case, ctx, spec, "Call logged. Now confirm it in writing, so there's a record:")
+
+
+def _went_out(case: Case, kind: DraftKind, ctx: Context) -> Case:
+    return replace(case, sent_at=case.sent_at or ctx.stamp, went_out=tuple(dict.fromkeys((*case.went_out, kind))))
+
+
+def _next_to_draft(case: Case, conv: Conversation, ctx: Context, after: DraftKind) -> DraftSpec | None:
+    """The plan's next draft after `after`, skipping what already went out (a call made before a switch)."""
+    specs = plan_of(case, conv, ctx).draft_specs
+    nxt = next_draft(after, specs)
+    while nxt is not None and nxt.kind in case.went_out:
+        nxt = next_draft(nxt.kind, specs)
+    return nxt
 
 
 def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
@@ -209,9 +223,9 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
         ticks.append("confirm_in_writing")
     if rev.style.door_open:
         ticks.append("stay_connected")
-    case = replace(case.ticked(*ticks), sent_at=case.sent_at or ctx.stamp)
+    case = _went_out(case.ticked(*ticks), rev.kind, ctx)
     recorded = f"Recorded: sent by {rev.channel.value} on {when}."
-    nxt = next_draft(rev.kind, plan_of(case, conv, ctx).draft_specs)
+    nxt = _next_to_draft(case, conv, ctx, rev.kind)
     if nxt is not None:
         return _continue(conv, case, ctx, nxt, f"{recorded} Next, {NEXT_DRAFT_NAMES[nxt.kind]}:")
     return finish(conv, case, ctx, f"{recorded} Well done — that's the hard part.")

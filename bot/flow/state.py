@@ -94,6 +94,9 @@ class Case:
     """Checklist item ids ticked."""
     log: tuple[LogEntry, ...] = ()
     sent_at: str | None = None
+    """When the employer (or the recruiter) was first told: a message marked as sent, or a call logged."""
+    went_out: tuple[DraftKind, ...] = ()
+    """Draft kinds already sent or called, so the sequence never offers one twice."""
     nudges: int = 0
 
     @property

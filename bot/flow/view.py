@@ -78,23 +78,29 @@ def _mailto(subject: str, body: str) -> str | None:
 
 def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
     style = rev.style
-    actions = [Option("Longer" if style.shorter else "Shorter", "shorter")]
-    if case.answers.reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
-        actions.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
-    if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
-        # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
-        if case.answers.reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
-            actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
-        actions.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
+    actions: list[Option] = []
+    if not rev.edited:  # restyling re-renders the template: it would silently drop the user's own words
+        actions.append(Option("Longer" if style.shorter else "Shorter", "shorter"))
+        if case.answers.reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
+            actions.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
+        if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
+            # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
+            if case.answers.reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
+                actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
+            actions.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
     actions.append(Option("Edit", "edit"))
     actions.append(Option("Switch channel", "switch"))
     if rev.kind is DraftKind.PHONE_SCRIPT:
         actions.append(Option("Call done", "call_done", "primary"))
     else:
         actions.append(Option("Mark as sent", "sent", "primary"))
-    if case.sent_at:  # something already went out (the recruiter's note): the rest may be theirs to relay
-        actions.append(Option("Finish: nothing more to send", "finish"))
+    if case.sent_at and rev.kind in FINISHABLE:
+        # the recruiter's note went out and they may relay it; a call and its confirming email stay required
+        actions.append(Option("Finish: the recruiter passes it on", "finish"))
     return tuple(actions)
+
+
+FINISHABLE = (DraftKind.EMAIL, DraftKind.LINKEDIN)
 
 
 def show_revision(case: Case, rev: Revision) -> ShowRevision:
@@ -195,7 +201,8 @@ def case_options(conv: Conversation) -> tuple[Option, ...]:
 
 def switch_choice(case: Case) -> Ask:
     current = case.latest.channel if case.latest else None
-    options = tuple(Option(c.value.capitalize(), c.value) for c in Channel if c is not current)
+    offered = [c for c in Channel if c is not current and (c is not Channel.RECRUITER or case.answers.via_recruiter)]
+    options = tuple(Option(c.value.capitalize(), c.value) for c in offered)
     return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
 
 

@@ -465,3 +465,18 @@ def test_an_edit_without_changes_makes_no_revision() -> None:
     talk.fill(body=talk.case.latest.body)
     assert "No changes" in talk.texts()
     assert len(talk.case.revisions) == 1 and talk.question == "rev:1"
+
+
+def test_an_edited_draft_offers_no_restyling_that_would_drop_the_users_words() -> None:
+    talk = _drafting()
+    talk.click("edit")
+    talk.fill(body="Thank you for your time. I am withdrawing my application. Sam, sam@example.com")
+    actions = {a.value for a in talk.revision().actions}
+    assert not actions & {"shorter", "warmer", "reason", "door"}
+    assert {"edit", "switch", "sent"} <= actions
+
+
+def test_switching_channel_offers_the_recruiter_only_when_there_is_one() -> None:
+    talk = _drafting()
+    talk.click("switch")
+    assert "recruiter" not in {o.value for o in talk.last.options}

@@ -305,3 +305,57 @@ def test_help_link_is_suggested_only_when_configured(help_url: str | None) -> No
     assert talk.plan().help_url == help_url
     if help_url:
         assert "rescinding an accepted offer" in " ".join(talk.plan().help_reasons)
+
+
+OFFER_VIA_RECRUITER = dict(stage="offer", negotiable="no", reason="other_offer", recruiter="yes", door="no")
+
+
+def test_finish_is_never_offered_instead_of_the_call_or_its_confirmation() -> None:
+    talk = Talk()
+    answer_through(talk, **OFFER_VIA_RECRUITER)
+    talk.click("draft")
+    assert "finish" not in {a.value for a in talk.revision().actions}, "nothing went out yet"
+    talk.click("sent")
+    assert talk.revision().draft.kind.value == "phone_script"
+    assert "finish" not in {a.value for a in talk.revision().actions}, "an offer needs the call"
+    talk.click("call_done")
+    assert talk.revision().draft.kind.value == "follow_up_email"
+    assert "finish" not in {a.value for a in talk.revision().actions}, "a call needs its confirming email"
+
+
+def test_a_logged_call_counts_as_telling_them() -> None:
+    talk = Talk()
+    answer_through(talk, stage="final", negotiable="no", reason="other_offer", recruiter="no", rapport="yes",
+                   door="no")
+    talk.click("draft")
+    talk.click("call_done")
+    assert talk.case.sent_at is not None
+    before = talk.case
+    talk.say("restart")
+    assert talk.case == before
+    talk.say("back")
+    assert "can't undo" in talk.texts() and talk.case == before
+
+
+def test_a_call_already_made_is_not_drafted_again_after_a_switch() -> None:
+    talk = Talk()
+    answer_through(talk, **OFFER_VIA_RECRUITER)
+    talk.click("draft")
+    talk.click("switch")
+    talk.click("phone")
+    talk.click("call_done")
+    talk.click("switch")
+    talk.click("recruiter")
+    talk.click("sent")
+    assert talk.revision().draft.kind.value == "follow_up_email", "the call is skipped: it was made"
+
+
+def test_back_after_something_went_out_changes_nothing() -> None:
+    talk = Talk()
+    answer_through(talk, **OFFER_VIA_RECRUITER)
+    talk.click("draft")
+    talk.click("sent")
+    before = talk.state
+    talk.say("back")
+    assert "can't undo" in talk.texts()
+    assert talk.state == before

@@ -77,6 +77,9 @@ def check_invariants(conv: Conversation) -> None:
             assert case.question == PHASE_QUESTIONS[case.phase]
         else:
             assert case.question is None
+        if case.phase is Phase.SENT:
+            assert case.sent_at is not None, "a finished withdrawal always says when they were told"
+        assert len(set(case.went_out)) == len(case.went_out)
 
 
 def _on_screen(replies: tuple[Reply, ...]) -> Reply | None:
