@@ -105,7 +105,7 @@ class Console:
                 value = self.read_field(field.label, field.initial, multiline=field.multiline)
                 if value is None:
                     return None
-                if value.strip().lower().lstrip("/") in COMMAND_WORDS and not field.multiline:
+                if value.strip().lower().lstrip("/") in COMMAND_WORDS:
                     return Text(value)  # a command typed into a form works as it does anywhere else
                 values[field.name] = value
             return SubmitForm(last.question, values, last.case_id)
@@ -127,6 +127,8 @@ class Console:
                 return "\n".join(lines) if lines else None
             if line.strip() == END_OF_TEXT:
                 return "\n".join(lines) if lines else initial
+            if not lines and line.strip().lower().lstrip("/") in COMMAND_WORDS:
+                return line  # a command word on the first line leaves the form, as it does in one-line fields
             lines.append(line)
 
     def readline(self, prompt: str) -> str | None:

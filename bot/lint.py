@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.model import Channel, Draft, DraftKind, Finding, Stage
+from bot.text import PHONE_DIGITS
 
 CODES: dict[str, str] = {
     "placeholder": "an unfilled placeholder such as [Name], {{ company }}, <role>, XXX or TODO",
@@ -258,7 +259,7 @@ def _no_contact_info(text: str) -> str | None:
         return None
     for match in _PHONE.finditer(text):
         digits = sum(ch.isdigit() for ch in match.group())
-        if 7 <= digits <= 15 and not _ISO_DATE.fullmatch(match.group()):
+        if digits in PHONE_DIGITS and not _ISO_DATE.fullmatch(match.group()):
             return None
     return "Add your email address or phone number under your name so they can reach you."
 

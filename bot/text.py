@@ -37,6 +37,10 @@ def looks_like_email(value: str) -> bool:
     return bool(_EMAIL.fullmatch(value))
 
 
+PHONE_DIGITS = range(7, 16)
+"""How many digits a reachable phone number has (E.164 allows up to 15); lint counts the same way."""
+
+
 def looks_like_phone(value: str) -> bool:
-    """Digits with the usual separators (+, spaces, dots, dashes, brackets), and at least five digits."""
-    return bool(_PHONE.fullmatch(value)) and sum(ch.isdigit() for ch in value) >= 5
+    """Digits with the usual separators (+, spaces, dots, dashes, brackets), 7 to 15 of them."""
+    return bool(_PHONE.fullmatch(value)) and sum(ch.isdigit() for ch in value) in PHONE_DIGITS

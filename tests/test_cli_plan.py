@@ -236,7 +236,10 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], ar
 
 @pytest.mark.parametrize(("option", "limit"), list(TEXT_LIMITS.items()))
 def test_text_caps_name_the_option_and_the_length(capsys: pytest.CaptureFixture[str], option: str, limit: int) -> None:
-    fill = {"email": "a" * (limit - len("@example.com")) + "@example.com", "phone": "1" * limit}
+    fill = {
+        "email": "a" * (limit - len("@example.com")) + "@example.com",
+        "phone": ("+1 555 0100" + " " * limit)[:limit],
+    }
     at_limit = fill.get(option, "a" * limit)
     assert main(["plan", "--stage", "final", f"--{option}", at_limit, "--json"]) == 0
     capsys.readouterr()

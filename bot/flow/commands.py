@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.flow.drafting import set_checkins
 from bot.flow.outcome import Context, Step
 from bot.flow.questions import Problem, submit_signature
 from bot.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
@@ -105,9 +106,9 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
         if value == "signature":
             return _step(replace(conv, pending="settings_signature"), ctx)
         if value == "checkins":
-            profile = replace(conv.profile, checkins=not conv.profile.checkins)
-            state = "on" if profile.checkins else "off"
-            return _step(replace(conv, profile=profile, pending=None), ctx, Say(f"Check-ins are {state}."))
+            conv, effects = set_checkins(replace(conv, pending=None), not conv.profile.checkins, ctx)
+            state = "on" if conv.profile.checkins else "off"
+            return _step(conv, ctx, Say(f"Check-ins are {state}."), effects=effects)
         return _step(replace(conv, pending=None), ctx)
     return _step(conv, ctx)
 
@@ -117,7 +118,11 @@ def save_signature(conv: Conversation, values: dict[str, str], ctx: Context) -> 
     if isinstance(got, Problem):
         return _step(conv, ctx, Say(got.message))
     _, profile = got
-    return _step(replace(conv, profile=profile, pending=None), ctx, Say("Signature saved."))
+    note = "Signature saved. Drafts from now on use it" + (
+        "; the one on screen was written before, so restyle or edit it to refresh." if conv.active_case and
+        conv.active_case.phase is Phase.DRAFTING else "."
+    )
+    return _step(replace(conv, profile=profile, pending=None), ctx, Say(note))
 
 
 def pick_case(conv: Conversation, case_id: str, ctx: Context) -> Step:

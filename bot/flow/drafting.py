@@ -208,7 +208,7 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     when = ctx.now.strftime("%Y-%m-%d %H:%M UTC")
     case = case.logged(ctx.stamp, f"Sent draft {rev.number} ({rev.kind.value}) by {rev.channel.value}")
     if rev.kind is DraftKind.NEGOTIATION_EMAIL:
-        case = replace(case, phase=Phase.NEGOTIATING, question="outcome")
+        case = replace(case.ticked("ask_meeting", "set_deadline"), phase=Phase.NEGOTIATING, question="outcome")
         conv = _save(conv, case)
         effects = (
             CancelReminders(case.id, ("nudge_send",)),
@@ -250,9 +250,16 @@ def finish(conv: Conversation, case: Case, ctx: Context, note: str) -> Step:
     )
 
 
+CHECKIN_KINDS = ("checkin_2w", "checkin_3m", "checkin_mobility")
+
+
 def checkins_for(case: Case, ctx: Context) -> list[Effect]:
-    """The re-entry check-ins: two weeks, two months, and six months when mobility drove the decision."""
+    """The re-entry check-ins: two weeks, two months, and six months when mobility drove the decision.
+
+    Any earlier ones of the case are cancelled first, so opting in twice never doubles them.
+    """
     effects: list[Effect] = [
+        CancelReminders(case.id, CHECKIN_KINDS),
         ScheduleReminder(case.id, "checkin_2w", ctx.now + timedelta(days=14)),
         ScheduleReminder(case.id, "checkin_3m", ctx.now + timedelta(days=60)),
     ]
@@ -277,10 +284,26 @@ def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> St
     if value == "reentry":
         return Step(conv, (Say(reentry_text(case), case.id), *case_prompt(case, conv, ctx)))
     if value == "checkins":
-        conv = replace(conv, profile=replace(conv.profile, checkins=True))
-        note = Say("I'll check in with you in two weeks and again in two months. `settings` turns it off.", case.id)
-        return Step(conv, (note, *case_prompt(case, conv, ctx)), tuple(checkins_for(case, ctx)))
+        conv, effects = set_checkins(conv, True, ctx)
+        return Step(conv, (Say(checkins_note(case), case.id), *case_prompt(case, conv, ctx)), effects)
     return close_case(conv, case, ctx)
+
+
+def set_checkins(conv: Conversation, on: bool, ctx: Context) -> tuple[Conversation, tuple[Effect, ...]]:
+    """Opt in (check-ins for every case whose message went out) or out (cancel every pending one)."""
+    conv = replace(conv, profile=replace(conv.profile, checkins=on))
+    effects: list[Effect] = []
+    for case in conv.cases:
+        if on and case.phase is Phase.SENT:
+            effects += checkins_for(case, ctx)
+        elif not on:
+            effects.append(CancelReminders(case.id, CHECKIN_KINDS))
+    return conv, tuple(effects)
+
+
+def checkins_note(case: Case) -> str:
+    later = ", two months and six months" if _mobility(case) else " and again in two months"
+    return f"I'll check in with you in two weeks{later}. `settings` turns it off."
 
 
 def choose_outcome(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
@@ -295,4 +318,11 @@ def choose_outcome(conv: Conversation, case: Case, value: str, ctx: Context) -> 
         )
         step = enter_plan(conv, case, ctx)
         return Step(step.state, step.replies, (CancelReminders(case.id, ("negotiation_check",)), *step.effects))
-    return Step(conv, (Say("Okay. Give them until your deadline, then decide.", case.id),))
+    if case.nudges >= NUDGE_LIMIT:
+        return Step(conv, (Say("It has been a while: decide now, so the process doesn't drag on.", case.id),
+                           *case_prompt(case, conv, ctx)))
+    case = replace(case, nudges=case.nudges + 1)
+    conv = _save(conv, case)
+    note = Say("Okay. I'll ask again in three days; don't let it drag on past your deadline.", case.id)
+    effects = (ScheduleReminder(case.id, "negotiation_check", ctx.now + timedelta(days=3)),)
+    return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)

@@ -132,3 +132,12 @@ def test_template_syntax_and_mentions_stay_literal_in_the_terminal(tmp_path: Pat
     result = chat(tmp_path, answers)
     assert result.returncode == 0, result.stderr
     assert bad in result.stdout
+
+
+def test_back_on_the_first_line_of_the_edit_form_leaves_it(tmp_path: Path) -> None:
+    answers = ["Acme", "Analyst", "Dana", "3", "no", "2", "no", "1", "no", "Sam Lee", "sam@example.com", "",
+               "1", "Edit", "back", "status"]
+    result = chat(tmp_path, answers)
+    assert result.returncode == 0, result.stderr
+    assert "draft 2" not in result.stdout, "the word `back` did not become the draft"
+    assert "Latest draft: revision 1." in result.stdout

@@ -480,3 +480,33 @@ def test_switching_channel_offers_the_recruiter_only_when_there_is_one() -> None
     talk = _drafting()
     talk.click("switch")
     assert "recruiter" not in {o.value for o in talk.last.options}
+
+
+def test_check_ins_switched_on_in_settings_apply_to_sent_cases_and_off_cancels_them() -> None:
+    from bot.flow.replies import CancelReminders, ScheduleReminder
+
+    talk = _drafting()
+    talk.click("sent")
+    talk.say("settings")
+    talk.click("checkins")
+    scheduled = [e for e in talk.effects if isinstance(e, ScheduleReminder)]
+    assert {e.kind for e in scheduled} >= {"checkin_2w", "checkin_3m"}
+    cancel_first = talk.effects.index(next(e for e in talk.effects if isinstance(e, CancelReminders)))
+    assert cancel_first < talk.effects.index(scheduled[0]), "earlier check-ins are cleared, never doubled"
+    talk.say("settings")
+    talk.click("checkins")
+    assert any(isinstance(e, CancelReminders) and "checkin_2w" in e.kinds for e in talk.effects)
+    assert not any(isinstance(e, ScheduleReminder) for e in talk.effects)
+
+
+def test_still_waiting_on_a_negotiation_asks_again_and_ticks_the_meeting() -> None:
+    from bot.flow.replies import ScheduleReminder
+
+    talk = Talk()
+    answer_through(talk, stage="offer", negotiable="yes", reason="compensation", recruiter="no", door="no")
+    talk.click("draft")
+    talk.click("sent")
+    assert {"ask_meeting", "set_deadline"} <= set(talk.case.done)
+    talk.click("waiting")
+    assert any(isinstance(e, ScheduleReminder) and e.kind == "negotiation_check" for e in talk.effects)
+    assert talk.question == "outcome", "the question stays on screen"

@@ -47,4 +47,5 @@ def test_email_shape() -> None:
 
 def test_phone_shape() -> None:
     assert looks_like_phone("+1 555 0100") and looks_like_phone("(020) 7946-0000")
-    assert not looks_like_phone("abc") and not looks_like_phone("+-()") and not looks_like_phone("12")
+    assert not looks_like_phone("abc") and not looks_like_phone("+-()") and not looks_like_phone("12345")
+    assert not looks_like_phone("+1 555 0100 1234 5678"), "more digits than any phone number has"
