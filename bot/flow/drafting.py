@@ -69,8 +69,6 @@ def _new_revision(
         phase=Phase.DRAFTING,
         question=f"rev:{number}",
         style=style,
-        draft_kind=spec.kind,
-        draft_channel=spec.channel,
         revisions=(*case.revisions, rev),
     ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
 
@@ -80,7 +78,7 @@ def _too_many_revisions(conv: Conversation, case: Case, ctx: Context) -> Step | 
     if len(case.revisions) < MAX_REVISIONS:
         return None
     note = Say(
-        f"That's {MAX_REVISIONS} revisions, the most I keep for one case. Send the latest one, or `restart` the case.",
+        f"That's {MAX_REVISIONS} revisions, the most I keep for one case. Send the latest one as it is.",
         case.id,
     )
     return Step(conv, (note, *case_prompt(case, conv, ctx)))

@@ -87,8 +87,6 @@ class Case:
     asked: tuple[str, ...] = ()
     """Questions answered, newest last: what `back` returns to."""
     style: DraftStyle = field(default_factory=DraftStyle)
-    draft_kind: DraftKind | None = None
-    draft_channel: Channel | None = None
     revisions: tuple[Revision, ...] = ()
     done: tuple[str, ...] = ()
     """Checklist item ids ticked."""
@@ -155,14 +153,9 @@ LATE_STAGES = (Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
 
 def late_withdrawals(conversation: Conversation, *, excluding: str | None = None) -> int:
     """How many of the user's other cases were withdrawn (sent) at a late stage."""
-    return sum(
-        1
-        for c in conversation.cases
-        if c.id != excluding
-        and c.sent_at
-        and c.answers.stage in LATE_STAGES
-        and c.draft_kind is not DraftKind.NEGOTIATION_EMAIL
-    )
+    # sent_at is set only when the employer or recruiter was told of a withdrawal (a negotiation email
+    # never sets it), so it alone tells a withdrawal from a negotiation
+    return sum(1 for c in conversation.cases if c.id != excluding and c.sent_at and c.answers.stage in LATE_STAGES)
 
 
 def situation_of(case: Case, conversation: Conversation) -> Situation:

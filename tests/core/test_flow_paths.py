@@ -359,3 +359,23 @@ def test_back_after_something_went_out_changes_nothing() -> None:
     talk.say("back")
     assert "can't undo" in talk.texts()
     assert talk.state == before
+
+
+def test_late_withdrawals_count_sends_not_negotiations() -> None:
+    from bot.flow.state import late_withdrawals
+
+    talk = Talk()
+    answer_through(talk, stage="offer", negotiable="yes", reason="compensation", recruiter="no", door="no")
+    talk.click("draft")
+    talk.click("sent")  # the negotiation email
+    talk.click("stayed")
+    assert late_withdrawals(talk.state) == 0, "a negotiation that worked is no withdrawal"
+    talk.start(new=True)
+    talk.fill(company="Globex", role="Engineer", contact="Dana Reyes")
+    for q, v in [("stage", "offer"), ("negotiable", "no"), ("reason", "other_offer"), ("recruiter", "no"),
+                 ("door", "no")]:
+        assert talk.question == q
+        talk.click(v)
+    talk.click("draft")
+    talk.click("call_done")
+    assert late_withdrawals(talk.state) == 1, "telling them by phone at the offer stage counts"
