@@ -193,14 +193,7 @@ class Coach:
                 exports = True
         if not exports:
             return ()
-        data = export_dict(
-            key,
-            state,
-            tx.reminders(loaded.user_pk),
-            tx.threads(loaded.user_pk),
-            created_at=tx.user_created_at(loaded.user_pk),
-            now=now,
-        )
+        data = _export(tx, key, loaded, state, now)
         return (
             Attachment(EXPORT_JSON, dumps(data), "application/json"),
             Attachment(EXPORT_MD, history_markdown(data), "text/markdown"),
@@ -255,18 +248,11 @@ class Coach:
     def export(self, key: UserKey) -> dict[str, Any]:
         """All of the user's data as a JSON-able dict; raises UnknownUser when there is none."""
         now = self.clock()
-        with self.store.transaction() as tx:
+        with self.store.reading() as tx:
             loaded = tx.load(key, now=now, create=False)
             if loaded is None:
                 raise UnknownUser(f"no data for user {key.user!r} on {key.platform!r}")
-            return export_dict(
-                key,
-                loaded.conversation,
-                tx.reminders(loaded.user_pk),
-                tx.threads(loaded.user_pk),
-                created_at=loaded.created_at,
-                now=now,
-            )
+            return _export(tx, key, loaded, loaded.conversation, now)
 
     def export_markdown(self, key: UserKey) -> str:
         """The user's history as readable Markdown; raises UnknownUser when there is none."""
@@ -289,6 +275,13 @@ def _retry_reason(exc: Exception) -> str:
     if isinstance(exc, IntegrityError):
         return "integrity"
     return "locked" if "database is locked" in str(exc) else "operational"
+
+
+def _export(tx: Tx, key: UserKey, loaded: Loaded, conv: Conversation, now: datetime) -> dict[str, Any]:
+    """The export of `conv` with the user's reminder and thread rows, read in the same transaction."""
+    return export_dict(
+        key, conv, tx.reminders(loaded.user_pk), tx.threads(loaded.user_pk), created_at=loaded.created_at, now=now
+    )
 
 
 def export_dict(

@@ -470,9 +470,6 @@ class Tx:
         ).all()
         return [{"case_id": r[0], "ref": r[1]} for r in rows]
 
-    def user_created_at(self, user_pk: int) -> datetime | None:
-        return as_utc(self.conn.execute(select(USER.c.created_at).where(USER.c.pk == user_pk)).scalar())
-
 
 def _key_where(key: UserKey) -> tuple[Any, ...]:
     return (USER.c.platform == key.platform, USER.c.workspace == key.workspace, USER.c.user_id == key.user)
