@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from bot.flow.drafting import set_checkins
 from bot.flow.outcome import Context, Step
-from bot.flow.questions import Problem, submit_signature
+from bot.flow.questions import Problem, checked_signature
 from bot.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
 from bot.flow.state import Case, Conversation, Phase
 from bot.flow.texts import FAQ, HELP
@@ -114,10 +114,10 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
 
 
 def save_signature(conv: Conversation, values: dict[str, str], ctx: Context) -> Step:
-    got = submit_signature(Case(id="", created_at=""), conv.profile, values)
+    got = checked_signature(values)
     if isinstance(got, Problem):
         return _step(conv, ctx, Say(got.message))
-    _, profile = got
+    profile = replace(conv.profile, signature=got)
     note = "Signature saved. Drafts from now on use it" + (
         "; the one on screen was written before, so restyle or edit it to refresh." if conv.active_case and
         conv.active_case.phase is Phase.DRAFTING else "."

@@ -113,7 +113,12 @@ def signature_fields(_case: Case | None, profile: Profile) -> tuple[FormField, .
 
 
 def submit_signature(case: Case, profile: Profile, values: Mapping[str, str]) -> tuple[Case, Profile] | Problem:
-    """Validate a signature: a name and at least one way to reach the user."""
+    got = checked_signature(values)
+    return got if isinstance(got, Problem) else (case, replace(profile, signature=got))
+
+
+def checked_signature(values: Mapping[str, str]) -> Signature | Problem:
+    """Validate a signature (asked in a case, or changed in settings): a name and a way to reach the user."""
     name = clean_text(str(values.get("name", "")), label="Your name", max_length=80)
     email = clean_text(str(values.get("email", "")), label="Your email", max_length=254)
     phone = clean_text(str(values.get("phone", "")), label="Your phone", max_length=40)
@@ -129,7 +134,7 @@ def submit_signature(case: Case, profile: Profile, values: Mapping[str, str]) ->
         return Problem(f"{phone!r} doesn't look like a phone number (digits, spaces, + - ( ) only).")
     if not (email or phone):
         return Problem("Add an email or a phone number so they can reach you.")
-    return case, replace(profile, signature=Signature(name=name, email=email, phone=phone))
+    return Signature(name=name, email=email, phone=phone)
 
 
 def _stage_options(_case: Case) -> tuple[Option, ...]:
