@@ -14,14 +14,14 @@ from typing import NoReturn
 
 # subcommand -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "chat": ("adapters.console", "the conversation in this terminal"),
-    "plan": ("adapters.cli_plan", "the plan for one situation, without a conversation"),
-    "lint": ("adapters.cli_lint", "check a draft you wrote"),
-    "slack": ("adapters.slack.cli", "run the Slack bot (Socket Mode, or HTTP with --http)"),
-    "discord": ("adapters.discord.cli", "run the Discord bot"),
-    "export": ("adapters.cli_data", "print everything stored about one user as JSON"),
-    "forget": ("adapters.cli_data", "delete everything stored about one user"),
-    "db": ("adapters.cli_data", "database maintenance (`coach db upgrade`)"),
+    "chat": ("exit_coach.adapters.console", "the conversation in this terminal"),
+    "plan": ("exit_coach.adapters.cli_plan", "the plan for one situation, without a conversation"),
+    "lint": ("exit_coach.adapters.cli_lint", "check a draft you wrote"),
+    "slack": ("exit_coach.adapters.slack.cli", "run the Slack bot (Socket Mode, or HTTP with --http)"),
+    "discord": ("exit_coach.adapters.discord.cli", "run the Discord bot"),
+    "export": ("exit_coach.adapters.cli_data", "print everything stored about one user as JSON"),
+    "forget": ("exit_coach.adapters.cli_data", "delete everything stored about one user"),
+    "db": ("exit_coach.adapters.cli_data", "database maintenance (`coach db upgrade`)"),
 }
 
 
@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        from bot.config import load_dotenv_once
+        from exit_coach.config import load_dotenv_once
 
         load_dotenv_once()
         return int(args._module.run(args) or 0)
@@ -88,6 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     # Run through the package module so `UsageError` is one class, not a __main__ twin.
-    from adapters.cli import main as _main
+    from exit_coach.adapters.cli import main as _main
 
     sys.exit(_main())

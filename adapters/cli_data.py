@@ -1,6 +1,6 @@
 """`coach export`, `coach forget` and `coach db upgrade`: the user's data from the command line.
 
-Thin: parses the user's key, calls `bot.service` / `bot.store`, prints. Export is
+Thin: parses the user's key, calls `exit_coach.service` / `exit_coach.store`, prints. Export is
 JSON on stdout (exit 1 with one line on stderr for an unknown user); forget says
 what it deleted; `db upgrade` creates or migrates the schema and prints its version.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from adapters.cli import UsageError
-from bot import config
-from bot.service import UnknownUser, UserKey, open_coach
-from bot.store import dumps, open_store
+from exit_coach import config
+from exit_coach.adapters.cli import UsageError
+from exit_coach.service import UnknownUser, UserKey, open_coach
+from exit_coach.store import dumps, open_store
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

@@ -2,7 +2,7 @@
 
 This module owns reading the draft (a file or stdin, UTF-8, size-capped), turning
 the options into model values and printing the findings. The checks themselves
-live in `bot.lint`. Exit codes: 0 clean, 1 findings, 2 bad usage (via UsageError).
+live in `exit_coach.lint`. Exit codes: 0 clean, 1 findings, 2 bad usage (via UsageError).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import sys
 from enum import StrEnum
 from typing import TypeVar
 
-from adapters.cli import UsageError
-from bot.lint import lint_text
-from bot.model import DraftKind, Finding, Stage
+from exit_coach.adapters.cli import UsageError
+from exit_coach.lint import lint_text
+from exit_coach.model import DraftKind, Finding, Stage
 
 MAX_CHARS = 100_000
 _MAX_BYTES = 4 * MAX_CHARS + 4  # enough for MAX_CHARS characters of UTF-8, plus a BOM

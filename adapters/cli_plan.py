@@ -2,7 +2,7 @@
 
 This module owns the options of `coach plan`, their validation (known values,
 length caps, no control characters; UsageError with one line otherwise) and the
-printing. The plan itself comes from `bot.plan_output`. It imports no platform
+printing. The plan itself comes from `exit_coach.plan_output`. It imports no platform
 or database library, so the command stays fast.
 """
 
@@ -14,11 +14,11 @@ import sys
 from enum import StrEnum
 from typing import TypeVar
 
-from adapters.cli import UsageError
-from bot import config
-from bot.model import Channel, Reason, Signature, Situation, Stage
-from bot.plan_output import full_plan, plan_to_json, plan_to_text
-from bot.text import looks_like_email, looks_like_phone, text_problem
+from exit_coach import config
+from exit_coach.adapters.cli import UsageError
+from exit_coach.model import Channel, Reason, Signature, Situation, Stage
+from exit_coach.plan_output import full_plan, plan_to_json, plan_to_text
+from exit_coach.text import looks_like_email, looks_like_phone, text_problem
 
 TEXT_LIMITS: dict[str, int] = {
     "company": 120, "role": 120, "contact": 80, "recruiter": 80, "name": 80, "email": 254, "phone": 40,
@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the plan for the situation the options describe; 0 on success."""
     situation = situation_from_args(args)
-    from bot.drafts import DraftRenderer, TemplateProblem
+    from exit_coach.drafts import DraftRenderer, TemplateProblem
 
     try:
         renderer = DraftRenderer(override_dir=config.templates_dir())

@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, default_data_dir
-from bot.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
-from bot.flow.replies import (
+from exit_coach.config import ConfigError, default_data_dir
+from exit_coach.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
+from exit_coach.flow.replies import (
     Ask,
     AskForm,
     Attachment,
@@ -28,7 +28,7 @@ from bot.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from bot.service import Coach, Outcome, UserKey, open_coach
+from exit_coach.service import Coach, Outcome, UserKey, open_coach
 
 COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new"))
 END_OF_TEXT = "."

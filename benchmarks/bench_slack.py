@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_bolt import App  # noqa: E402
 
-from adapters.slack.app import make_client  # noqa: E402
-from adapters.slack.server import make_http_server, serve_in_thread  # noqa: E402
+from exit_coach.adapters.slack.app import make_client  # noqa: E402
+from exit_coach.adapters.slack.server import make_http_server, serve_in_thread  # noqa: E402
 from tests.adapters.slack.conftest import _NO_PROXY, SECRET, Response, Rig, sign  # noqa: E402
 from tests.adapters.slack.stub import SlackStub  # noqa: E402
 

@@ -41,12 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bot.drafts import DraftRenderer  # noqa: E402
-from bot.flow.events import Choose, Event, Start, SubmitForm, Text  # noqa: E402
-from bot.flow.replies import Ask, AskForm, Reply, Say, ShowRevision  # noqa: E402
-from bot.schema import EVENT, USER  # noqa: E402
-from bot.service import BUSY, SORRY, Coach, UserKey  # noqa: E402
-from bot.store import Store  # noqa: E402
+from exit_coach.drafts import DraftRenderer  # noqa: E402
+from exit_coach.flow.events import Choose, Event, Start, SubmitForm, Text  # noqa: E402
+from exit_coach.flow.replies import Ask, AskForm, Reply, Say, ShowRevision  # noqa: E402
+from exit_coach.schema import EVENT, USER  # noqa: E402
+from exit_coach.service import BUSY, SORRY, Coach, UserKey  # noqa: E402
+from exit_coach.store import Store  # noqa: E402
 
 VALUES = {
     "company": "Acme",

@@ -1,7 +1,7 @@
 """Conversation state <-> JSON-able dicts, generically over the frozen dataclasses.
 
-This module owns the one mapping between the core's plain data (`bot.flow.state`,
-`bot.model`: frozen dataclasses, StrEnums, tuples, optionals) and what the store
+This module owns the one mapping between the core's plain data (`exit_coach.flow.state`,
+`exit_coach.model`: frozen dataclasses, StrEnums, tuples, optionals) and what the store
 writes as JSON. It is driven by `dataclasses.fields` and the type hints, so a new
 field needs no code here. Decoding is tolerant on purpose: unknown keys are
 ignored and missing or unreadable values fall back to the field's default, so rows
@@ -20,7 +20,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
-from bot.flow.state import Case, Profile
+from exit_coach.flow.state import Case, Profile
 
 T = TypeVar("T")
 

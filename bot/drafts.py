@@ -4,7 +4,7 @@ This module owns the sandboxed jinja2 environment (built once per renderer), the
 context every template sees, the placeholders for missing details, the one
 neutral reason line per `Reason`, and the split of a template's output into a
 subject and a body. The wording itself lives in `templates/*.j2`. It does not
-choose which drafts to write (`bot.roadmap`) nor check them (`bot.lint`), and it
+choose which drafts to write (`exit_coach.roadmap`) nor check them (`exit_coach.lint`), and it
 does no platform escaping (the adapters do).
 
 Template context (the names operators' override templates can rely on):
@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.model import Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation
+from exit_coach.model import Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation
 
 PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]")
 """Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
@@ -113,7 +113,7 @@ def tidy_body(text: str) -> str:
 
 def _load_shipped(name: str) -> tuple[str, str, Callable[[], bool]] | None:
     """Read a shipped template through importlib.resources, so any working directory works."""
-    resource = files("templates").joinpath(name)
+    resource = files("exit_coach.templates").joinpath(name)
     if not resource.is_file():
         return None
     return resource.read_text(encoding="utf-8"), f"templates/{name}", lambda: True

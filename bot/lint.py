@@ -4,7 +4,7 @@ This module owns the stable finding codes (`CODES`), the word limits per draft
 kind and the wording of each finding. `lint_text` is pure: no I/O, never raises
 on any string, and every pattern is bounded so the work stays linear in the
 length of the text. It does not decide which drafts to write (see
-`bot.roadmap`) and does not render them.
+`exit_coach.roadmap`) and does not render them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.model import Channel, Draft, DraftKind, Finding, Stage
-from bot.text import PHONE_DIGITS
+from exit_coach.model import Channel, Draft, DraftKind, Finding, Stage
+from exit_coach.text import PHONE_DIGITS
 
 CODES: dict[str, str] = {
     "placeholder": "an unfilled placeholder such as [Name], {{ company }}, <role>, XXX or TODO",

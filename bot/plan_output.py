@@ -1,6 +1,6 @@
 """The whole answer to `coach plan`: roadmap plan, rendered drafts and their lint.
 
-`full_plan` puts `bot.roadmap.plan_for`, a draft renderer and `bot.lint.lint_text`
+`full_plan` puts `exit_coach.roadmap.plan_for`, a draft renderer and `exit_coach.lint.lint_text`
 together; `plan_to_json` gives the SPEC §5 JSON shape and `plan_to_text` a
 readable terminal version. Pure: no I/O, no environment, no jinja2 import (the
 renderer is passed in), and no platform escaping (callers do that).
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.lint import lint_draft
-from bot.model import (
+from exit_coach.lint import lint_draft
+from exit_coach.model import (
     Action,
     Channel,
     Draft,
@@ -23,7 +23,7 @@ from bot.model import (
     Plan,
     Situation,
 )
-from bot.roadmap import default_style, plan_for
+from exit_coach.roadmap import default_style, plan_for
 
 DRAFT_TITLES: dict[DraftKind, str] = {
     DraftKind.EMAIL: "Email",
@@ -42,7 +42,7 @@ _ACTION_HEADLINES: dict[Action, str] = {
 
 
 class Renderer(Protocol):
-    """What `full_plan` needs from a draft renderer (`bot.drafts.DraftRenderer` fits)."""
+    """What `full_plan` needs from a draft renderer (`exit_coach.drafts.DraftRenderer` fits)."""
 
     def render(self, spec: DraftSpec, situation: Situation, style: DraftStyle) -> Draft: ...
 
@@ -68,7 +68,7 @@ class FullPlan:
 def full_plan(situation: Situation, *, renderer: Renderer, help_url: str | None) -> FullPlan:
     """Plan `situation`, render each draft with the default style and lint it.
 
-    Renderer errors (e.g. `bot.drafts.TemplateProblem`) propagate unchanged.
+    Renderer errors (e.g. `exit_coach.drafts.TemplateProblem`) propagate unchanged.
     """
     plan = plan_for(situation, help_url=help_url)
     style = default_style(situation)

@@ -3,12 +3,12 @@
 `plan_for` is a pure function. It decides the action (nothing, withdraw, or
 negotiate first), the order of channels, the urgency, the reasoning the user
 sees, the checklist, which drafts to write and whether to suggest a human. It
-does not render drafts (see `bot.drafts`) and does no I/O.
+does not render drafts (see `exit_coach.drafts`) and does no I/O.
 """
 
 from __future__ import annotations
 
-from bot.model import (
+from exit_coach.model import (
     Action,
     Channel,
     ChecklistItem,

@@ -25,11 +25,11 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.codec import to_jsonable
-from bot.drafts import DraftRenderer
-from bot.flow.events import Event, ReminderDue
-from bot.flow.outcome import Context
-from bot.flow.replies import (
+from exit_coach.codec import to_jsonable
+from exit_coach.drafts import DraftRenderer
+from exit_coach.flow.events import Event, ReminderDue
+from exit_coach.flow.outcome import Context
+from exit_coach.flow.replies import (
     AskForm,
     Attachment,
     CancelReminders,
@@ -41,10 +41,10 @@ from bot.flow.replies import (
     Say,
     ScheduleReminder,
 )
-from bot.flow.state import Conversation
-from bot.flow.step import step
-from bot.flow.view import form_on_screen, overview
-from bot.store import Conflict, Loaded, Store, Tx, UserKey, dumps, open_store
+from exit_coach.flow.state import Conversation
+from exit_coach.flow.step import step
+from exit_coach.flow.view import form_on_screen, overview
+from exit_coach.store import Conflict, Loaded, Store, Tx, UserKey, dumps, open_store
 
 log = logging.getLogger(__name__)
 
@@ -380,9 +380,9 @@ def _case_markdown(case: dict[str, Any]) -> list[str]:
 def open_coach(url: str | None = None) -> Coach:
     """A Coach on `url` (default: `config.database_url()`), with the configured templates and help link.
 
-    Runs `upgrade()` so a fresh database is ready; raises `bot.config.ConfigError` for bad settings.
+    Runs `upgrade()` so a fresh database is ready; raises `exit_coach.config.ConfigError` for bad settings.
     """
-    from bot import config
+    from exit_coach import config
 
     store = open_store(url or config.database_url())
     return Coach(store, renderer=DraftRenderer(override_dir=config.templates_dir()), help_url=config.help_url())

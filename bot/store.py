@@ -4,9 +4,9 @@ This module owns every conversation with the database: the engine factory for
 any SQLAlchemy URL (SQLite gets WAL, a busy timeout, foreign keys and `BEGIN
 IMMEDIATE`; PostgreSQL gets `SELECT ... FOR UPDATE` on the user row), the
 optimistic version check on save, the processed event ids, the reminder rows,
-and `upgrade()`, which runs the migrations of `bot.schema`. The tables live in
-`bot.schema`, the hot path's SQL in `bot.store_sql`. It does not decide anything
-about a conversation (`bot.flow`) nor run a step (`bot.service`); it loads and
+and `upgrade()`, which runs the migrations of `exit_coach.schema`. The tables live in
+`exit_coach.schema`, the hot path's SQL in `exit_coach.store_sql`. It does not decide anything
+about a conversation (`exit_coach.flow`) nor run a step (`exit_coach.service`); it loads and
 saves `Conversation` values.
 """
 
@@ -26,9 +26,9 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, i
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from bot.codec import decode_case, decode_profile, encode_case, encode_profile
-from bot.flow.state import Case, Conversation, Profile
-from bot.schema import (
+from exit_coach.codec import decode_case, decode_profile, encode_case, encode_profile
+from exit_coach.flow.state import Case, Conversation, Profile
+from exit_coach.schema import (
     CASE,
     EVENT,
     METADATA,
@@ -41,7 +41,7 @@ from bot.schema import (
     as_utc,
     utc,
 )
-from bot.store_sql import HOT, Rows, read_datetime, sqlite_param
+from exit_coach.store_sql import HOT, Rows, read_datetime, sqlite_param
 
 READ_ONLY = "coach_read_only"
 """Execution option marking a connection's transaction as read-only (see `Store.reading`)."""
@@ -490,7 +490,7 @@ def open_store(url: str) -> Store:
     hold a password) when the URL is malformed, its driver is missing, or the database can't be reached."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from bot.config import ConfigError
+    from exit_coach.config import ConfigError
 
     try:
         store = Store(url)

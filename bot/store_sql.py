@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from bot.schema import CASE, EVENT, USER, utc
+from exit_coach.schema import CASE, EVENT, USER, utc
 
 _PEEK_USER = select(
     USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at

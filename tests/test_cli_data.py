@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import main
-from bot.flow.events import Start
-from bot.schema import SCHEMA_VERSION
-from bot.service import UserKey, open_coach
+from exit_coach.adapters.cli import main
+from exit_coach.flow.events import Start
+from exit_coach.schema import SCHEMA_VERSION
+from exit_coach.service import UserKey, open_coach
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
 BOB = UserKey("discord", "", "42")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import main
+from exit_coach.adapters.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -109,7 +109,9 @@ def run_coach(
     tmp_path: Path, args: list[str], stdin: str, *, as_module: bool = True
 ) -> subprocess.CompletedProcess[str]:
     entry = (
-        ["-m", "adapters.cli"] if as_module else ["-c", "import sys; from adapters.cli import main; sys.exit(main())"]
+        ["-m", "exit_coach.adapters.cli"]
+        if as_module
+        else ["-c", "import sys; from exit_coach.adapters.cli import main; sys.exit(main())"]
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(

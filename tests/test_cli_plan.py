@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cli import main
-from adapters.cli_plan import TEXT_LIMITS
-from bot.model import Channel, DraftKind, Reason, Stage
+from exit_coach.adapters.cli import main
+from exit_coach.adapters.cli_plan import TEXT_LIMITS
+from exit_coach.model import Channel, DraftKind, Reason, Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCEPTANCE = [
@@ -276,7 +276,9 @@ def run_coach(
     cwd: Path, args: list[str], *, as_module: bool = True, python_flags: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
     entry = (
-        ["-m", "adapters.cli"] if as_module else ["-c", "import sys; from adapters.cli import main; sys.exit(main())"]
+        ["-m", "exit_coach.adapters.cli"]
+        if as_module
+        else ["-c", "import sys; from exit_coach.adapters.cli import main; sys.exit(main())"]
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")}
     env["PYTHONPATH"] = str(ROOT)
@@ -322,7 +324,7 @@ def test_plan_imports_no_platform_or_database_library(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("argv", [["plan", "--stage", "final", "--jsn"], ["lint", "--bogus"], ["nonsense"]])
 def test_unknown_options_and_commands_are_one_line_too(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    from adapters.cli import main
+    from exit_coach.adapters.cli import main
 
     with pytest.raises(SystemExit) as exit_:
         main(argv)

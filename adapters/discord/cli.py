@@ -16,7 +16,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from bot.config import ConfigError, log_level, optional, required
+from exit_coach.config import ConfigError, log_level, optional, required
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env()
         logging.basicConfig(level=log_level(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        from bot.service import open_coach
+        from exit_coach.service import open_coach
 
         coach = open_coach()
     except ConfigError as exc:
@@ -69,7 +69,7 @@ async def _serve(settings: Settings, coach) -> str | None:  # noqa: ANN001 - Coa
     import aiohttp
     import discord
 
-    from adapters.discord.client import CoachClient, use_endpoints
+    from exit_coach.adapters.discord.client import CoachClient, use_endpoints
 
     use_endpoints(api_base=settings.api_base, gateway=settings.gateway)
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # "PyNaCl is not installed": we use no voice

@@ -23,11 +23,11 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord import components, render, translate
-from adapters.discord.bounded import UserLocks
-from adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
-from bot.flow.replies import Say
-from bot.service import Coach
+from exit_coach.adapters.discord import components, render, translate
+from exit_coach.adapters.discord.bounded import UserLocks
+from exit_coach.adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
+from exit_coach.flow.replies import Say
+from exit_coach.service import Coach
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 60.0

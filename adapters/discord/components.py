@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from adapters.discord import ids, render
-from bot.flow.replies import AskForm
+from exit_coach.adapters.discord import ids, render
+from exit_coach.flow.replies import AskForm
 
 if TYPE_CHECKING:
-    from adapters.discord.client import CoachClient
+    from exit_coach.adapters.discord.client import CoachClient
 
 MODAL_TITLE = 45  # Discord: modal title and text input label
 PLACEHOLDER = 100  # Discord: text input placeholder

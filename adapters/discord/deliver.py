@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import discord
 
-from adapters.discord import components, render
-from adapters.discord.bounded import LRU
-from bot.flow.replies import Reply
-from bot.service import Coach, UserKey
+from exit_coach.adapters.discord import components, render
+from exit_coach.adapters.discord.bounded import LRU
+from exit_coach.flow.replies import Reply
+from exit_coach.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from discord.utils import escape_markdown
 
-from adapters.discord import ids
-from bot.flow.replies import (
+from exit_coach.adapters.discord import ids
+from exit_coach.flow.replies import (
     Ask,
     AskForm,
     Attachment,

@@ -22,9 +22,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.discord import ids
-from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
-from bot.service import UserKey
+from exit_coach.adapters.discord import ids
+from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
+from exit_coach.service import UserKey
 
 PLATFORM = "discord"
 SUBCOMMANDS: tuple[str, ...] = ("start", "new", "cases", "history", "export", "forget", "faq", "help", "status",

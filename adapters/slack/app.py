@@ -29,10 +29,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from adapters.slack import translate
-from adapters.slack.deliver import FORM_FAILED, Outbox, error_code
-from adapters.slack.worker import Worker
-from bot.service import Coach, UserKey
+from exit_coach.adapters.slack import translate
+from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
+from exit_coach.adapters.slack.worker import Worker
+from exit_coach.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
 COMMAND = "/withdraw"

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
-from adapters.cli import UsageError
-from bot.config import ConfigError, log_level, optional, required
+from exit_coach.adapters.cli import UsageError
+from exit_coach.config import ConfigError, log_level, optional, required
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 60.0
@@ -93,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _start_bot(settings: Settings):  # noqa: ANN202 - SlackBot, imported lazily
-    from adapters.slack.app import build_app, make_client
-    from bot.service import open_coach
+    from exit_coach.adapters.slack.app import build_app, make_client
+    from exit_coach.service import open_coach
 
     coach = open_coach()
     client = make_client(settings.bot_token, base_url=settings.base_url)
@@ -123,7 +123,7 @@ def _quiet(*names: str) -> Iterator[None]:
 
 
 def _serve_http(bot, *, host: str, port: int) -> int:  # noqa: ANN001
-    from adapters.slack.server import EVENTS_PATH, HEALTH_PATH, make_http_server
+    from exit_coach.adapters.slack.server import EVENTS_PATH, HEALTH_PATH, make_http_server
 
     try:
         server = make_http_server(bot.app, host=host, port=port, jobs=bot.worker)
@@ -141,7 +141,7 @@ def _serve_http(bot, *, host: str, port: int) -> int:  # noqa: ANN001
 
 def _start_reminders(bot) -> threading.Thread:  # noqa: ANN001
     """Every minute, hand due reminders of Slack users to their DM."""
-    from adapters.slack.translate import Origin
+    from exit_coach.adapters.slack.translate import Origin
 
 
     def loop() -> None:

@@ -27,10 +27,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from adapters.slack import render
-from adapters.slack.translate import Origin
-from bot.flow.replies import CaseOverview, Reply, Say
-from bot.service import Coach, UserKey
+from exit_coach.adapters.slack import render
+from exit_coach.adapters.slack.translate import Origin
+from exit_coach.flow.replies import CaseOverview, Reply, Say
+from exit_coach.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
 

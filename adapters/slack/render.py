@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.slack import ids
-from bot.flow.replies import (
+from exit_coach.adapters.slack import ids
+from exit_coach.flow.replies import (
     Ask,
     AskForm,
     Attachment,

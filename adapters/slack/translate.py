@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack import ids
-from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
-from bot.service import UserKey
+from exit_coach.adapters.slack import ids
+from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
+from exit_coach.service import UserKey
 
 PLATFORM = "slack"
 Body = Mapping[str, Any]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.flow.drafting import set_checkins
-from bot.flow.outcome import Context, Step
-from bot.flow.questions import Problem, checked_signature
-from bot.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
-from bot.flow.state import Case, Conversation, Phase
-from bot.flow.texts import FAQ, HELP
-from bot.flow.view import prompt, show_checklist
+from exit_coach.flow.drafting import set_checkins
+from exit_coach.flow.outcome import Context, Step
+from exit_coach.flow.questions import Problem, checked_signature
+from exit_coach.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
+from exit_coach.flow.state import Case, Conversation, Phase
+from exit_coach.flow.texts import FAQ, HELP
+from exit_coach.flow.view import prompt, show_checklist
 
 
 def _step(conv: Conversation, ctx: Context, *before: Say, effects: tuple[Effect, ...] = ()) -> Step:
@@ -127,7 +127,7 @@ def save_signature(conv: Conversation, values: dict[str, str], ctx: Context) -> 
 
 def pick_case(conv: Conversation, case_id: str, ctx: Context) -> Step:
     if case_id == "new":
-        from bot.flow.step import open_case  # a new case is the step module's business
+        from exit_coach.flow.step import open_case  # a new case is the step module's business
 
         return open_case(replace(conv, pending=None), ctx)
     case = conv.case(case_id)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.flow.outcome import Context, Step
-from bot.flow.questions import next_question
-from bot.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
-from bot.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
-from bot.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
-from bot.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
-from bot.lint import lint_draft
-from bot.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
-from bot.roadmap import default_style, draft_spec_for_channel, next_draft
+from exit_coach.flow.outcome import Context, Step
+from exit_coach.flow.questions import next_question
+from exit_coach.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
+from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
+from exit_coach.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
+from exit_coach.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
+from exit_coach.lint import lint_draft
+from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
+from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
 
 NUDGE_LIMIT = 5
 

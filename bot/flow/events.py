@@ -1,6 +1,6 @@
 """What a user (or the clock) can do: the neutral events every front end produces.
 
-Adapters translate platform payloads into these; `bot.flow.step` consumes them.
+Adapters translate platform payloads into these; `exit_coach.flow.step` consumes them.
 A button click carries the case and question it was shown for, so a stale or
 foreign click can be recognised and answered instead of acted on.
 """

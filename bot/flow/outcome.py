@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.flow.replies import Effect, Reply
-from bot.flow.state import Conversation
-from bot.model import Draft, DraftSpec, DraftStyle, Situation
+from exit_coach.flow.replies import Effect, Reply
+from exit_coach.flow.state import Conversation
+from exit_coach.model import Draft, DraftSpec, DraftStyle, Situation
 
 Render = Callable[[DraftSpec, Situation, DraftStyle], Draft]
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from bot.flow.replies import FormField, Option
-from bot.flow.state import Answers, Case, Profile
-from bot.model import Channel, Reason, Signature, Stage
-from bot.roadmap import NEGOTIABLE_STAGES
-from bot.text import looks_like_email, looks_like_phone, text_problem
+from exit_coach.flow.replies import FormField, Option
+from exit_coach.flow.state import Answers, Case, Profile
+from exit_coach.model import Channel, Reason, Signature, Stage
+from exit_coach.roadmap import NEGOTIABLE_STAGES
+from exit_coach.text import looks_like_email, looks_like_phone, text_problem
 
 YES_NO = (Option("Yes", "yes"), Option("No", "no"))
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)

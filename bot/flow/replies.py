@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.model import Draft, Finding
+from exit_coach.model import Draft, Finding
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The conversation's state: a user's profile and cases, as frozen plain data.
 
-Nothing here talks to a database; `bot.store` saves and loads these. Helpers
+Nothing here talks to a database; `exit_coach.store` saves and loads these. Helpers
 that derive a `Situation` from a case's answers live here too, so the flow and
 the export agree on what a case means.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bot.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
 
 
 class Phase(StrEnum):

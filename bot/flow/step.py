@@ -12,15 +12,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.flow import drafting
-from bot.flow.commands import answer_pending, run_command, save_signature
-from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
-from bot.flow.outcome import Context, Step
-from bot.flow.questions import BY_ID, Problem, clean_text, next_question
-from bot.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
-from bot.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
-from bot.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
-from bot.flow.view import GLOBAL_PENDING, case_prompt, prompt
+from exit_coach.flow import drafting
+from exit_coach.flow.commands import answer_pending, run_command, save_signature
+from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
+from exit_coach.flow.outcome import Context, Step
+from exit_coach.flow.questions import BY_ID, Problem, clean_text, next_question
+from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
+from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
+from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
+from exit_coach.flow.view import GLOBAL_PENDING, case_prompt, prompt
 
 MAX_TEXT = 4000
 AFTER_QUESTIONS = {

@@ -10,9 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote
 
-from bot.flow.outcome import Context
-from bot.flow.questions import BY_ID, signature_fields
-from bot.flow.replies import (
+from exit_coach.flow.outcome import Context
+from exit_coach.flow.questions import BY_ID, signature_fields
+from exit_coach.flow.replies import (
     Ask,
     AskForm,
     CaseOverview,
@@ -25,10 +25,10 @@ from bot.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from bot.flow.state import Case, Conversation, Phase, Revision, situation_of
-from bot.flow.texts import FAQ, FOREIGN, FORM_CLOSED
-from bot.model import Action, Channel, Draft, DraftKind, Plan, Reason
-from bot.roadmap import plan_for
+from exit_coach.flow.state import Case, Conversation, Phase, Revision, situation_of
+from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED
+from exit_coach.model import Action, Channel, Draft, DraftKind, Plan, Reason
+from exit_coach.roadmap import plan_for
 
 MAILTO_LIMIT = 1800
 """Longer mailto: links are cut off by some mail apps; past this we offer copy instead."""

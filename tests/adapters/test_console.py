@@ -24,7 +24,7 @@ def chat(tmp_path: Path, answers: list[str], *, user: str = "sam", env_extra: di
     work = cwd or tmp_path / "elsewhere"
     work.mkdir(exist_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "chat", "--user", user],
+        [sys.executable, "-m", "exit_coach.adapters.cli", "chat", "--user", user],
         input="\n".join(answers) + "\n",
         capture_output=True,
         text=True,

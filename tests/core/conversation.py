@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.drafts import DraftRenderer
-from bot.flow.events import Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
-from bot.flow.outcome import Context, Step
-from bot.flow.replies import Ask, AskForm, Effect, Reply, Say, ShowPlan, ShowRevision
-from bot.flow.state import Case, Conversation
-from bot.flow.step import step
+from exit_coach.drafts import DraftRenderer
+from exit_coach.flow.events import Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
+from exit_coach.flow.outcome import Context, Step
+from exit_coach.flow.replies import Ask, AskForm, Effect, Reply, Say, ShowPlan, ShowRevision
+from exit_coach.flow.state import Case, Conversation
+from exit_coach.flow.step import step
 
 RENDERER = DraftRenderer()
 SIGNATURE = {"name": "Sam Lee", "email": "sam@example.com", "phone": "+1 555 0100"}

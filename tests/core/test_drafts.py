@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.drafts import PLACEHOLDER_RE, DraftRenderer, TemplateProblem, reason_line
-from bot.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Signature, Situation, Stage
+from exit_coach.drafts import PLACEHOLDER_RE, DraftRenderer, TemplateProblem, reason_line
+from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Signature, Situation, Stage
 
 RENDERER = DraftRenderer()
 SIGNATURE = Signature(name="Priya Natarajan", email="priya@example.org", phone="+44 20 7946 0000")

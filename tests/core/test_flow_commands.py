@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow.events import Choose, SubmitForm, Text
-from bot.flow.replies import Ask, AskForm, ExportData, ForgetUser, Say, ShowRevision
-from bot.flow.state import Phase
+from exit_coach.flow.events import Choose, SubmitForm, Text
+from exit_coach.flow.replies import Ask, AskForm, ExportData, ForgetUser, Say, ShowRevision
+from exit_coach.flow.state import Phase
 from tests.core.conversation import Talk, answer_through
 
 SCREENING = dict(
@@ -303,7 +303,7 @@ def test_typed_numbers_and_labels_answer_buttons() -> None:
 
 
 def test_the_form_on_screen_is_the_current_one_only() -> None:
-    from bot.flow.view import form_on_screen
+    from exit_coach.flow.view import form_on_screen
 
     talk = Talk()
     talk.start()
@@ -317,7 +317,7 @@ def test_the_form_on_screen_is_the_current_one_only() -> None:
 
 
 def test_overview_lists_cases_newest_first_with_their_checklists() -> None:
-    from bot.flow.view import overview
+    from exit_coach.flow.view import overview
 
     talk = _drafting()
     talk.start(new=True)
@@ -329,7 +329,7 @@ def test_overview_lists_cases_newest_first_with_their_checklists() -> None:
 
 
 def test_revisions_are_capped_but_sending_still_works() -> None:
-    from bot.flow.state import MAX_REVISIONS
+    from exit_coach.flow.state import MAX_REVISIONS
 
     talk = _drafting()
     while len(talk.case.revisions) < MAX_REVISIONS:
@@ -343,7 +343,7 @@ def test_revisions_are_capped_but_sending_still_works() -> None:
 
 
 def test_cases_are_capped_with_a_way_out() -> None:
-    from bot.flow.state import MAX_CASES, MAX_OPEN_CASES
+    from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES
 
     talk = Talk()
     for _ in range(MAX_CASES):
@@ -361,7 +361,7 @@ def test_cases_are_capped_with_a_way_out() -> None:
 
 
 def test_cases_lists_every_open_case_first() -> None:
-    from bot.flow.state import MAX_OPEN_CASES
+    from exit_coach.flow.state import MAX_OPEN_CASES
 
     talk = Talk()
     for n in range(30):
@@ -377,7 +377,7 @@ def test_cases_lists_every_open_case_first() -> None:
 
 
 def test_the_log_keeps_the_newest_entries_only() -> None:
-    from bot.flow.state import LOG_LIMIT
+    from exit_coach.flow.state import LOG_LIMIT
 
     talk = Talk()
     talk.start()
@@ -483,7 +483,7 @@ def test_switching_channel_offers_the_recruiter_only_when_there_is_one() -> None
 
 
 def test_check_ins_switched_on_in_settings_apply_to_sent_cases_and_off_cancels_them() -> None:
-    from bot.flow.replies import CancelReminders, ScheduleReminder
+    from exit_coach.flow.replies import CancelReminders, ScheduleReminder
 
     talk = _drafting()
     talk.click("sent")
@@ -500,7 +500,7 @@ def test_check_ins_switched_on_in_settings_apply_to_sent_cases_and_off_cancels_t
 
 
 def test_still_waiting_on_a_negotiation_asks_again_and_ticks_the_meeting() -> None:
-    from bot.flow.replies import ScheduleReminder
+    from exit_coach.flow.replies import ScheduleReminder
 
     talk = Talk()
     answer_through(talk, stage="offer", negotiable="yes", reason="compensation", recruiter="no", door="no")

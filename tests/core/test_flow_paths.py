@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow.replies import ScheduleReminder, ShowChecklist
-from bot.flow.state import Phase
-from bot.model import Reason, Stage
+from exit_coach.flow.replies import ScheduleReminder, ShowChecklist
+from exit_coach.flow.state import Phase
+from exit_coach.model import Reason, Stage
 from tests.core.conversation import SIGNATURE, Talk, answer_through
 
 # The questions each stage asks, in order, with the answers this table gives.
@@ -362,7 +362,7 @@ def test_back_after_something_went_out_changes_nothing() -> None:
 
 
 def test_late_withdrawals_count_sends_not_negotiations() -> None:
-    from bot.flow.state import late_withdrawals
+    from exit_coach.flow.state import late_withdrawals
 
     talk = Talk()
     answer_through(talk, stage="offer", negotiable="yes", reason="compensation", recruiter="no", door="no")

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
-from bot.flow.outcome import Context
-from bot.flow.questions import BY_ID
-from bot.flow.replies import Ask, AskForm, Reply, ShowRevision
-from bot.flow.state import Conversation, Phase
-from bot.flow.step import step
-from bot.flow.view import GLOBAL_PENDING
+from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
+from exit_coach.flow.outcome import Context
+from exit_coach.flow.questions import BY_ID
+from exit_coach.flow.replies import Ask, AskForm, Reply, ShowRevision
+from exit_coach.flow.state import Conversation, Phase
+from exit_coach.flow.step import step
+from exit_coach.flow.view import GLOBAL_PENDING
 from tests.core.conversation import RENDERER, SIGNATURE
 
 PHASE_QUESTIONS = {

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.lint import CODES, WORD_LIMITS, lint_text
-from bot.model import Channel, DraftKind, Stage
+from exit_coach.lint import CODES, WORD_LIMITS, lint_text
+from exit_coach.model import Channel, DraftKind, Stage
 
 GOOD = """Subject: Withdrawing my application - Jane Doe
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import config
-from bot.model import Action, Channel, DraftKind, Plan, Reason, Situation, Stage, Urgency
-from bot.roadmap import default_style, plan_for
+from exit_coach import config
+from exit_coach.model import Action, Channel, DraftKind, Plan, Reason, Situation, Stage, Urgency
+from exit_coach.roadmap import default_style, plan_for
 
 HELP = "https://community.example/coach"
 WITHDRAW_STAGES = [stage for stage in Stage if stage is not Stage.NO_RESPONSE]

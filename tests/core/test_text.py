@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import looks_like_email, looks_like_phone, text_problem
+from exit_coach.text import looks_like_email, looks_like_phone, text_problem
 
 
 @pytest.mark.parametrize(

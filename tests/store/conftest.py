@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.drafts import DraftRenderer
-from bot.flow.events import Choose, Event, Start, SubmitForm
-from bot.flow.replies import Ask, AskForm, Reply, ShowRevision
-from bot.service import Coach, Outcome, UserKey
-from bot.store import Store
+from exit_coach.drafts import DraftRenderer
+from exit_coach.flow.events import Choose, Event, Start, SubmitForm
+from exit_coach.flow.replies import Ask, AskForm, Reply, ShowRevision
+from exit_coach.service import Coach, Outcome, UserKey
+from exit_coach.store import Store
 
 POSTGRES_ENV = "COACH_TEST_POSTGRES_URL"
 RENDERER = DraftRenderer()

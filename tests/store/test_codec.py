@@ -7,9 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.codec import decode, decode_case, encode_case, to_jsonable
-from bot.flow.state import Case, Conversation, Phase
-from bot.model import Stage
+from exit_coach.codec import decode, decode_case, encode_case, to_jsonable
+from exit_coach.flow.state import Case, Conversation, Phase
+from exit_coach.model import Stage
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

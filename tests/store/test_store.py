@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.flow.events import Command, Start, Text
-from bot.flow.replies import Attachment, Say
-from bot.schema import CASE, EVENT, METADATA, REMINDER, USER
-from bot.service import BUSY, SORRY, Coach, UnknownUser, UserKey
-from bot.store import Conflict, Store
+from exit_coach.flow.events import Command, Start, Text
+from exit_coach.flow.replies import Attachment, Say
+from exit_coach.schema import CASE, EVENT, METADATA, REMINDER, USER
+from exit_coach.service import BUSY, SORRY, Coach, UnknownUser, UserKey
+from exit_coach.store import Conflict, Store
 from tests.store.conftest import RENDERER, FakeClock, answer, last_question, walk, walk_to
 
 ALICE = UserKey("slack", "T1", "U_ALICE")
@@ -204,7 +204,7 @@ def test_a_bug_in_the_core_is_an_apology_and_saves_nothing(coach: Coach, monkeyp
     def broken(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("bot.service.step", broken)
+    monkeypatch.setattr("exit_coach.service.step", broken)
     outcome = coach.handle(ALICE, Text("1"), event_id="bug")
     assert outcome.replies == (Say(SORRY),)
     monkeypatch.undo()
@@ -221,7 +221,7 @@ def test_a_case_that_keeps_changing_underneath_is_reported_not_half_saved(
     def always_conflict(*_args: object, **_kwargs: object) -> None:
         raise Conflict("simulated")
 
-    monkeypatch.setattr("bot.store.Tx.save", always_conflict)
+    monkeypatch.setattr("exit_coach.store.Tx.save", always_conflict)
     outcome = coach.handle(ALICE, Text("1"), event_id="race")
     monkeypatch.undo()
     assert outcome.replies == (Say(BUSY),)
@@ -236,8 +236,8 @@ def test_a_new_process_continues_at_the_same_question(tmp_path: Path, clock: Fak
     question = last_question(walk(coach, ALICE, 3))
     store.close()
     script = textwrap.dedent(f"""
-        from bot.flow.events import Start
-        from bot.service import UserKey, open_coach
+        from exit_coach.flow.events import Start
+        from exit_coach.service import UserKey, open_coach
         from tests.store.conftest import last_question
         coach = open_coach({url!r})
         print(last_question(coach.handle(UserKey("slack", "T1", "U_ALICE"), Start())))
@@ -253,7 +253,7 @@ def test_upgrading_an_old_database_keeps_its_conversations(tmp_path: Path) -> No
     """A database made by the first schema (before thread links) upgrades in place, data intact."""
     from sqlalchemy import inspect as sa_inspect
 
-    from bot.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+    from exit_coach.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = Store(url)

@@ -19,9 +19,9 @@ from typing import Any
 import discord
 import pytest
 
-from adapters.discord import ids
-from adapters.discord.client import CoachClient, use_endpoints
-from bot.service import Coach, open_coach
+from exit_coach.adapters.discord import ids
+from exit_coach.adapters.discord.client import CoachClient, use_endpoints
+from exit_coach.service import Coach, open_coach
 from tests.adapters.discord.fake import APP_ID, Call, FakeDiscord, user_payload
 
 TOKEN = "test-token"
@@ -96,7 +96,7 @@ class Rig:
         return self.client.coach
 
     def key(self, user: str):  # noqa: ANN201
-        from adapters.discord.translate import key_of
+        from exit_coach.adapters.discord.translate import key_of
 
         return key_of(user)
 

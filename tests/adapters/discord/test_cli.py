@@ -10,7 +10,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from adapters.cli import main
+from exit_coach.adapters.cli import main
 from tests.adapters.discord.fake import FakeDiscord
 
 VARIABLES = ("DISCORD_TOKEN", "DISCORD_GUILD_ID", "DISCORD_API_BASE_URL", "DISCORD_GATEWAY_URL", "DATABASE_URL")

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from adapters.discord import ids
-from adapters.discord.deliver import MOVED
+from exit_coach.adapters.discord import ids
+from exit_coach.adapters.discord.deliver import MOVED
 from tests.adapters.discord.conftest import GUILD_CHANNEL, Rig
 
 EVERYONE, USER, ROLE, CHANNEL = "@everyone", "<@123>", "<@&456>", "<#789>"

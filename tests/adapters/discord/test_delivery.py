@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.discord import ids
-from bot.service import UnknownUser
+from exit_coach.adapters.discord import ids
+from exit_coach.service import UnknownUser
 from tests.adapters.discord.conftest import Rig
 
 DETAILS = {"company": "Acme", "role": "Data Engineer", "contact": ""}

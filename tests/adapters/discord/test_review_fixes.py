@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.discord import ids
+from exit_coach.adapters.discord import ids
 from tests.adapters.discord.conftest import Rig
 
 DETAILS = {"company": "Acme", "role": "Data Engineer", "contact": ""}

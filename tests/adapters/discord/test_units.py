@@ -8,11 +8,11 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.discord import ids, render, translate
-from adapters.discord.bounded import LRU, UserLocks
-from bot.flow.events import Choose, Command, Start, SubmitForm, Text
-from bot.flow.replies import Ask, Option, Say, ShowRevision
-from bot.model import Channel, Draft, DraftKind
+from exit_coach.adapters.discord import ids, render, translate
+from exit_coach.adapters.discord.bounded import LRU, UserLocks
+from exit_coach.flow.events import Choose, Command, Start, SubmitForm, Text
+from exit_coach.flow.replies import Ask, Option, Say, ShowRevision
+from exit_coach.model import Channel, Draft, DraftKind
 
 
 def revision(*, mailto: str | None) -> ShowRevision:

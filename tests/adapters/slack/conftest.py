@@ -24,10 +24,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from adapters.slack import ids
-from adapters.slack.app import SlackBot, build_app, make_client
-from adapters.slack.server import make_http_server, serve_in_thread
-from bot.service import open_coach
+from exit_coach.adapters.slack import ids
+from exit_coach.adapters.slack.app import SlackBot, build_app, make_client
+from exit_coach.adapters.slack.server import make_http_server, serve_in_thread
+from exit_coach.service import open_coach
 from tests.adapters.slack.stub import Call, SlackStub
 
 SECRET = "test-signing-secret"
@@ -89,7 +89,7 @@ class Rig:
         return f"http://127.0.0.1:{self.server.server_port}"
 
     def coach_key(self, user: str):  # noqa: ANN201
-        from adapters.slack.translate import key_of
+        from exit_coach.adapters.slack.translate import key_of
 
         return key_of(TEAM, user)
 

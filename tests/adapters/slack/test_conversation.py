@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from adapters.slack import ids
+from exit_coach.adapters.slack import ids
 from tests.adapters.slack.conftest import Rig
 
 HOSTILE = "<!channel>"

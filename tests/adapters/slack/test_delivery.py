@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from adapters.slack import ids
-from bot.service import UnknownUser
+from exit_coach.adapters.slack import ids
+from exit_coach.service import UnknownUser
 from tests.adapters.slack.conftest import Rig, sign
 
 DETAILS = {"company": "Acme", "role": "Data Engineer", "contact": ""}

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from adapters.slack import ids
-from adapters.slack.deliver import MOVED
+from exit_coach.adapters.slack import ids
+from exit_coach.adapters.slack.deliver import MOVED
 from tests.adapters.slack.conftest import TEAM, Rig
 from tests.adapters.slack.test_conversation import walk
 

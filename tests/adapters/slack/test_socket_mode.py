@@ -13,8 +13,8 @@ import pytest
 from aiohttp import WSMsgType, web
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from adapters.slack.app import build_app, make_client
-from bot.service import open_coach
+from exit_coach.adapters.slack.app import build_app, make_client
+from exit_coach.service import open_coach
 from tests.adapters.slack.stub import SlackStub
 
 

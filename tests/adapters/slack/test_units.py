@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.slack import ids, render, translate
-from adapters.slack.cli import Settings, run
-from adapters.slack.deliver import Outbox
-from bot.config import ConfigError
-from bot.flow.events import Choose, Command, Start, SubmitForm, Text
-from bot.flow.replies import Ask, AskForm, Attachment, FormField, Option, Say, ShowRevision
-from bot.model import Channel, Draft, DraftKind
+from exit_coach.adapters.slack import ids, render, translate
+from exit_coach.adapters.slack.cli import Settings, run
+from exit_coach.adapters.slack.deliver import Outbox
+from exit_coach.config import ConfigError
+from exit_coach.flow.events import Choose, Command, Start, SubmitForm, Text
+from exit_coach.flow.replies import Ask, AskForm, Attachment, FormField, Option, Say, ShowRevision
+from exit_coach.model import Channel, Draft, DraftKind
 
 SAFE = st.text(st.characters(blacklist_characters="|", blacklist_categories=("Cs",)), min_size=1, max_size=20)
 
