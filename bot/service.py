@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from exit_coach.codec import to_jsonable
 from exit_coach.drafts import DraftRenderer
@@ -44,17 +44,27 @@ from exit_coach.flow.replies import (
 from exit_coach.flow.state import Conversation
 from exit_coach.flow.step import step
 from exit_coach.flow.view import form_on_screen, overview
-from exit_coach.store import Conflict, Loaded, Store, Tx, UserKey, dumps, open_store
+from exit_coach.store import Conflict, Loaded, Store, Tx, UserKey, dumps, fault_kind, open_store
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 SORRY = "Sorry — something went wrong on my side; your progress so far is saved."
 BUSY = "Your case changed at the same moment from somewhere else, so I didn't apply that. Please try again."
+# A database fault is told as what it is; nothing of the step was saved (its transaction rolled back).
+UNREACHABLE = "I couldn't reach my database just now, so I couldn't save that. Please try again in a moment."
+DB_BUSY = "My database was too busy to save that just now. Please try again in a moment."
+NO_WRITES = ("My database isn't accepting changes right now (it is read-only or full), so I couldn't save that. "
+             "Please try again in a moment.")
+FAULT_REPLIES = {"unreachable": UNREACHABLE, "timeout": UNREACHABLE, "other": UNREACHABLE, "locked": DB_BUSY,
+                 "read_only": NO_WRITES, "disk_full": NO_WRITES}
+RETRIES = {"conflict": ATTEMPTS, "integrity": ATTEMPTS, "locked": 3, "unreachable": 2}
+"""Attempts per fault: a lost race is retried from the load; a killed connection once on a fresh one;
+a timeout, a read-only or full database not at all (the wait already happened, or it won't change)."""
 EXPORT_JSON = "exit-coach-export.json"
 EXPORT_MD = "exit-coach-history.md"
 
-__all__ = ["BUSY", "SORRY", "Coach", "Outcome", "UnknownUser", "UserKey", "open_coach"]
+__all__ = ["BUSY", "FAULT_REPLIES", "SORRY", "Coach", "Outcome", "UnknownUser", "UserKey", "open_coach"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class Coach:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.retries: Counter[str] = Counter()
         """Why steps were retried ("conflict", "locked", "integrity", "operational"); read by the benchmark."""
+        self.faults: Counter[str] = Counter()
+        """Steps given up on, by `store.fault_kind` ("unreachable", "read_only", ...); read by /metrics."""
         self._retries_lock = threading.Lock()
 
     # ---- events
@@ -148,13 +160,30 @@ class Coach:
                     self._claim_only(claim)
                     return None
                 return Outcome((Say(SORRY),))
-            except (Conflict, IntegrityError, OperationalError) as exc:
+            except (Conflict, SQLAlchemyError, OSError) as exc:
                 reason = _retry_reason(exc)
                 with self._retries_lock:
                     self.retries[reason] += 1
-                log.info("retrying a step after %s (attempt %d)", reason, attempt)
-        log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform, event_id)
-        return Outcome((Say(BUSY),))
+                kind, failure = fault_kind(exc), exc
+                if attempt < RETRIES.get(kind, 1):
+                    log.info("retrying a step after %s (attempt %d)", reason, attempt)
+                    continue
+                break
+        else:
+            kind, failure = "conflict", None
+        if kind in ("conflict", "integrity"):
+            log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform,
+                        event_id)
+            reply = BUSY
+        else:
+            log.error("database fault: %s (%s); platform=%s event_id=%s", kind,
+                      type(getattr(failure, "orig", None) or failure).__name__, key.platform, event_id)
+            reply = FAULT_REPLIES[kind]
+        with self._retries_lock:
+            self.faults[kind] += 1
+        if claim is not None:  # a reminder stays due and is tried again on the next round
+            return None
+        return Outcome((Say(reply),))
 
     def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None) -> Outcome:
         if event_id is not None and tx.seen(event_id):
@@ -203,10 +232,15 @@ class Coach:
         try:
             with self.store.transaction() as tx:
                 tx.claim_reminder(reminder_id, by=self.worker, now=self.clock())
-        except (IntegrityError, OperationalError):
-            log.exception("could not mark reminder %s delivered", reminder_id)
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("could not mark reminder %s delivered: %s", reminder_id, fault_kind(exc))
 
     # ---- what adapters read between events
+
+    def seen(self, event_id: str) -> bool:
+        """Whether the step of `event_id` was saved (for an event acked before a crash)."""
+        with self.store.reading() as tx:
+            return tx.seen(event_id)
 
     def overview(self, key: UserKey) -> tuple[CaseOverview, ...]:
         """The user's cases at a glance (newest first); empty for a user never seen."""
@@ -274,7 +308,9 @@ def _retry_reason(exc: Exception) -> str:
         return "conflict"
     if isinstance(exc, IntegrityError):
         return "integrity"
-    return "locked" if "database is locked" in str(exc) else "operational"
+    if isinstance(exc, DBAPIError) and "database is locked" in str(exc):
+        return "locked"
+    return "operational"
 
 
 def _export(tx: Tx, key: UserKey, loaded: Loaded, conv: Conversation, now: datetime) -> dict[str, Any]:

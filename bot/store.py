@@ -51,6 +51,43 @@ class Conflict(Exception):
     """The row changed since it was loaded (version check failed): roll back and retry."""
 
 
+FAULTS = ("conflict", "integrity", "locked", "timeout", "unreachable", "read_only", "disk_full", "other")
+"""What `fault_kind` can say about a failed transaction."""
+_SQLSTATE = {"57014": "timeout", "55P03": "locked", "25006": "read_only", "53100": "disk_full",
+             "40001": "conflict", "40P01": "conflict", "57P01": "unreachable", "57P03": "unreachable"}
+_SQLITE_TEXT = (("database is locked", "locked"), ("readonly database", "read_only"),
+                ("read-only", "read_only"), ("disk is full", "disk_full"), ("disk i/o error", "disk_full"),
+                ("unable to open database", "unreachable"), ("interrupted", "timeout"))
+
+
+def fault_kind(exc: BaseException) -> str:
+    """Name a database failure for the log and the user: one of `FAULTS`, never the driver's text."""
+    from sqlalchemy import exc as sa
+
+    if isinstance(exc, Conflict):
+        return "conflict"
+    if isinstance(exc, sa.IntegrityError):
+        return "integrity"
+    if isinstance(exc, sa.TimeoutError):  # no pooled connection came free in time
+        return "timeout"
+    if isinstance(exc, sa.DBAPIError):
+        orig = exc.orig
+        state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        if state in _SQLSTATE:
+            return _SQLSTATE[state]
+        text = str(orig).lower()
+        for needle, kind in _SQLITE_TEXT:
+            if needle in text:
+                return kind
+        if "timeout" in text or "timed out" in text:
+            return "timeout"
+        if exc.connection_invalidated or isinstance(exc, sa.OperationalError | sa.InterfaceError):
+            return "unreachable"  # refused, reset, closed mid-transaction, the server went away
+    if isinstance(exc, OSError):
+        return "disk_full" if getattr(exc, "errno", None) == 28 else "unreachable"
+    return "other"
+
+
 @dataclass(frozen=True)
 class UserKey:
     """A user's identity: platform, workspace ("" when there is none) and user id."""
@@ -85,27 +122,48 @@ class DueReminder:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`."""
+    """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`.
+
+    Every wait is bounded (`config.db_timeouts`): PostgreSQL gets a connect timeout, a statement and a
+    lock timeout (server side, via `options`) and TCP keepalives with a user timeout (a partition is
+    noticed within seconds, not hours); SQLite's busy timeout bounds a wait for another process's lock;
+    a pool checkout waits at most as long as a statement.
+    """
+    from exit_coach.config import db_timeouts
+
+    connect_s, statement_s = db_timeouts()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
+            wanted = {
+                "connect_timeout": max(1, round(connect_s)),
+                "options": f"-c statement_timeout={round(statement_s * 1000)} "
+                           f"-c lock_timeout={round(statement_s * 1000)} "
+                           "-c idle_in_transaction_session_timeout=60000",
+                "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
+                "tcp_user_timeout": round((connect_s + statement_s) * 1000),
+            }
+            connect_args = {k: v for k, v in wanted.items() if k not in parsed.query}  # the URL wins
+        return create_engine(parsed, pool_pre_ping=True, pool_timeout=statement_s, connect_args=connect_args)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in url
     if not memory and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    options: dict[str, Any] = {"connect_args": {"timeout": 5.0, "check_same_thread": False}}
+    options: dict[str, Any] = {"connect_args": {"timeout": connect_s, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool
     else:
         # every checkout ends in our own COMMIT or ROLLBACK (engine.begin()), so no extra reset is needed
-        options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None)
+        options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None, pool_timeout=statement_s)
     engine = create_engine(parsed, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy's pysqlite recipe)
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL"):
+        busy = f"busy_timeout={round(statement_s * 1000)}"
+        for pragma in ("journal_mode=WAL", busy, "foreign_keys=ON", "synchronous=NORMAL"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -171,6 +229,31 @@ class Store:
                 self._conn = None
             raise
         return tx
+
+    def check(self, *, write: bool = False) -> None:
+        """Raise unless the database answers now (and, with `write`, takes writes); nothing is kept.
+
+        For `/healthz` and the start: a read-only database raises an OperationalError whose
+        `fault_kind` is "read_only".
+        """
+        from sqlalchemy.exc import OperationalError
+
+        with self.engine.connect() as conn:
+            if not write:
+                conn.exec_driver_sql("SELECT 1").scalar()
+                conn.rollback()
+                return
+            if not self.is_sqlite:
+                if conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+                    raise OperationalError("SHOW transaction_read_only", {}, Exception("read-only database"))
+                conn.rollback()
+                return
+            with self._write_lock or nullcontext():
+                trans = conn.begin()
+                try:  # a real write (DDL is transactional in SQLite), rolled back: nothing is kept
+                    conn.exec_driver_sql("CREATE TABLE coach_write_probe (x INTEGER)")
+                finally:
+                    trans.rollback()
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
@@ -500,7 +583,13 @@ def open_store(url: str) -> Store:
         raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
     try:
         store.upgrade()
+        store.check(write=True)
     except (SQLAlchemyError, OSError) as exc:
         store.close()
-        raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
+        kind = fault_kind(exc)
+        if kind == "read_only":
+            raise ConfigError("DATABASE_URL is read-only; the coach needs to write to it") from None
+        if kind == "disk_full":
+            raise ConfigError("DATABASE_URL's disk is full; the coach needs to write to it") from None
+        raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__}: {kind})") from None
     return store

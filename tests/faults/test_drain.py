@@ -1,0 +1,69 @@
+"""#13.1: a stop (SIGTERM, SIGINT) finishes every acknowledged event; a crash is told to the users it hit."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from exit_coach.adapters.slack.app import RESTARTED_LOST, RESTARTED_SAVED
+from tests.faults.proc import CoachProcess
+from tests.faults.stubs import FaultyStub
+
+EVENTS, USERS = 48, 12
+
+
+def _send_all(proc: CoachProcess) -> list[int]:
+    with ThreadPoolExecutor(16) as pool:
+        return list(pool.map(lambda i: proc.dm(f"U{i % USERS}", "help", event_id=f"Ev{i}")[0], range(EVENTS)))
+
+
+def _applied(db: Path) -> set[str]:
+    with sqlite3.connect(db) as conn:
+        return {row[0] for row in conn.execute("SELECT event_id FROM processed_event")}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_finishes_every_acknowledged_event_then_exits(tmp_path: Path, faulty: FaultyStub,
+                                                                    sig: int) -> None:
+    faulty.stall["chat.postMessage"] = 0.15  # replies are slow, so acked jobs are still queued at the signal
+    proc = CoachProcess(faulty.api, f"sqlite:///{tmp_path / 'coach.db'}", tmp_path).start()
+    try:
+        assert _send_all(proc) == [200] * EVENTS
+        code, err = proc.stop(sig)
+    finally:
+        proc.kill()
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert _applied(tmp_path / "coach.db") == {f"Ev{i}" for i in range(EVENTS)}
+    assert not list((tmp_path / "inbox").glob("inbox-*")), "a clean stop leaves no journal behind"
+
+
+def test_a_crash_after_the_ack_is_told_to_the_user_at_the_next_start(tmp_path: Path, faulty: FaultyStub) -> None:
+    faulty.stall["chat.postMessage"] = 0.3
+    db = tmp_path / "coach.db"
+    proc = CoachProcess(faulty.api, f"sqlite:///{db}", tmp_path).start()
+    try:
+        assert _send_all(proc) == [200] * EVENTS
+        proc.stop(signal.SIGKILL)  # no drain: acked jobs die in the queue
+    finally:
+        proc.kill()
+    lost = {f"Ev{i}" for i in range(EVENTS)} - _applied(db)
+    assert lost, "the stall should leave acked events unfinished at the kill"
+    faulty.stall.clear()
+    before = len(faulty.snapshot())
+    again = CoachProcess(faulty.api, f"sqlite:///{db}", tmp_path).start()
+    try:
+        notes = faulty.wait_for(lambda calls: sum(RESTARTED_LOST in c.text_dump for c in calls[before:])
+                                >= len(lost), timeout=20)[before:]
+        code, _ = again.stop()
+    finally:
+        again.kill()
+    assert code == 0
+    assert sum(RESTARTED_LOST in c.text_dump for c in notes) == len(lost)
+    # every acked event is either applied or its user was told to send it again; none is told twice
+    told = sum(RESTARTED_LOST in c.text_dump or RESTARTED_SAVED in c.text_dump for c in notes)
+    assert told <= EVENTS
