@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-
 from exit_coach.codec import to_jsonable
 from exit_coach.drafts import DraftRenderer
 from exit_coach.flow.events import Event, ReminderDue
@@ -44,7 +42,8 @@ from exit_coach.flow.replies import (
 from exit_coach.flow.state import Conversation
 from exit_coach.flow.step import step
 from exit_coach.flow.view import form_on_screen, overview
-from exit_coach.store import Conflict, Loaded, Store, Tx, UserKey, dumps, fault_kind, open_store
+from exit_coach.store import Loaded, Store, Tx, UserKey, dumps, fault_kind, open_store
+from exit_coach.store_faults import db_errors
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ class Coach:
                     self._claim_only(claim)
                     return None
                 return Outcome((Say(SORRY),))
-            except (Conflict, SQLAlchemyError, OSError) as exc:
+            except db_errors() as exc:
                 reason = _retry_reason(exc)
                 with self._retries_lock:
                     self.retries[reason] += 1
@@ -232,7 +231,7 @@ class Coach:
         try:
             with self.store.transaction() as tx:
                 tx.claim_reminder(reminder_id, by=self.worker, now=self.clock())
-        except (SQLAlchemyError, OSError) as exc:
+        except db_errors() as exc:
             log.error("could not mark reminder %s delivered: %s", reminder_id, fault_kind(exc))
 
     # ---- what adapters read between events
@@ -303,14 +302,9 @@ class Coach:
             return None if pk is None else tx.delete_user(pk)
 
 
-def _retry_reason(exc: Exception) -> str:
-    if isinstance(exc, Conflict):
-        return "conflict"
-    if isinstance(exc, IntegrityError):
-        return "integrity"
-    if isinstance(exc, DBAPIError) and "database is locked" in str(exc):
-        return "locked"
-    return "operational"
+def _retry_reason(exc: BaseException) -> str:
+    kind = fault_kind(exc)
+    return kind if kind in ("conflict", "integrity", "locked") else "operational"
 
 
 def _export(tx: Tx, key: UserKey, loaded: Loaded, conv: Conversation, now: datetime) -> dict[str, Any]:

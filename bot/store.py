@@ -16,7 +16,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,51 +41,13 @@ from exit_coach.schema import (
     as_utc,
     utc,
 )
+from exit_coach.store_faults import WATCHDOG, Conflict, fault_kind
 from exit_coach.store_sql import HOT, Rows, read_datetime, sqlite_param
+
+__all__ = ["Conflict", "Store", "Tx", "UserKey", "fault_kind", "make_engine", "open_store"]
 
 READ_ONLY = "coach_read_only"
 """Execution option marking a connection's transaction as read-only (see `Store.reading`)."""
-
-
-class Conflict(Exception):
-    """The row changed since it was loaded (version check failed): roll back and retry."""
-
-
-FAULTS = ("conflict", "integrity", "locked", "timeout", "unreachable", "read_only", "disk_full", "other")
-"""What `fault_kind` can say about a failed transaction."""
-_SQLSTATE = {"57014": "timeout", "55P03": "locked", "25006": "read_only", "53100": "disk_full",
-             "40001": "conflict", "40P01": "conflict", "57P01": "unreachable", "57P03": "unreachable"}
-_SQLITE_TEXT = (("database is locked", "locked"), ("readonly database", "read_only"),
-                ("read-only", "read_only"), ("disk is full", "disk_full"), ("disk i/o error", "disk_full"),
-                ("unable to open database", "unreachable"), ("interrupted", "timeout"))
-
-
-def fault_kind(exc: BaseException) -> str:
-    """Name a database failure for the log and the user: one of `FAULTS`, never the driver's text."""
-    from sqlalchemy import exc as sa
-
-    if isinstance(exc, Conflict):
-        return "conflict"
-    if isinstance(exc, sa.IntegrityError):
-        return "integrity"
-    if isinstance(exc, sa.TimeoutError):  # no pooled connection came free in time
-        return "timeout"
-    if isinstance(exc, sa.DBAPIError):
-        orig = exc.orig
-        state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-        if state in _SQLSTATE:
-            return _SQLSTATE[state]
-        text = str(orig).lower()
-        for needle, kind in _SQLITE_TEXT:
-            if needle in text:
-                return kind
-        if "timeout" in text or "timed out" in text:
-            return "timeout"
-        if exc.connection_invalidated or isinstance(exc, sa.OperationalError | sa.InterfaceError):
-            return "unreachable"  # refused, reset, closed mid-transaction, the server went away
-    if isinstance(exc, OSError):
-        return "disk_full" if getattr(exc, "errno", None) == 28 else "unreachable"
-    return "other"
 
 
 @dataclass(frozen=True)
@@ -144,8 +106,13 @@ def make_engine(url: str) -> Engine:
                 "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
                 "tcp_user_timeout": round((connect_s + statement_s) * 1000),
             }
+            if "options" in parsed.query:  # keep the URL's own options (a search_path, say) and add ours
+                wanted["options"] = f"{parsed.query['options']} {wanted['options']}"
+                parsed = parsed.difference_update_query(["options"])
             connect_args = {k: v for k, v in wanted.items() if k not in parsed.query}  # the URL wins
-        return create_engine(parsed, pool_pre_ping=True, pool_timeout=statement_s, connect_args=connect_args)
+        # no pre-ping: a dead pooled connection fails its step, which is retried once on a fresh one
+        # (a disconnect invalidates the whole pool), instead of a round trip before every step
+        return create_engine(parsed, pool_timeout=statement_s, connect_args=connect_args)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in url
     if not memory and not database.startswith("file:"):
@@ -177,6 +144,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _transaction_deadline() -> float:
+    from exit_coach.config import db_timeouts
+
+    connect_s, statement_s = db_timeouts()
+    return connect_s + statement_s + 1.0
+
+
 # ---- the store ---------------------------------------------------------------------------------
 
 
@@ -187,6 +161,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.deadline = _transaction_deadline()
+        """Seconds a PostgreSQL transaction may take before its connection is cut (see `store_faults`)."""
         # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
         self._conn: Connection | None = None
@@ -206,7 +182,7 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         if self._write_lock is None:
-            with self.engine.begin() as conn:
+            with self.engine.begin() as conn, WATCHDOG.guard(conn.connection.driver_connection, self.deadline):
                 tx = Tx(self, conn)
                 yield tx
         else:
@@ -238,7 +214,7 @@ class Store:
         """
         from sqlalchemy.exc import OperationalError
 
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, self._guard(conn):
             if not write:
                 conn.exec_driver_sql("SELECT 1").scalar()
                 conn.rollback()
@@ -263,8 +239,13 @@ class Store:
         """
         with self.engine.connect() as conn:
             conn.execution_options(**{READ_ONLY: True})
-            with conn.begin():
+            with conn.begin(), self._guard(conn):
                 yield Tx(self, conn, read_only=True)
+
+    def _guard(self, conn: Connection) -> AbstractContextManager[None]:
+        if self.is_sqlite:  # a local file: its waits are bounded by the busy timeout
+            return nullcontext()
+        return WATCHDOG.guard(conn.connection.driver_connection, self.deadline)
 
     def schema_version(self) -> int:
         """The recorded schema version; 0 for an empty database."""
