@@ -28,6 +28,8 @@ class FaultyStub(SlackStub):
     stall_channel: dict[str, float] = field(default_factory=dict)
     drop: dict[str, int] = field(default_factory=dict)
     http500: dict[str, int] = field(default_factory=dict)
+    gate_channel: dict[str, threading.Event] = field(default_factory=dict)
+    """Calls for this channel wait until the event is set (a stall that the test ends, not a clock)."""
     posted: list[dict[str, Any]] = field(default_factory=list)
     _faults: threading.Lock = field(default_factory=threading.Lock)
 
@@ -48,6 +50,9 @@ class FaultyStub(SlackStub):
         delay = self.stall.get(method, 0.0) + self.stall_channel.get(str(data.get("channel")), 0.0)
         if delay:
             time.sleep(delay)
+        gate = self.gate_channel.get(str(data.get("channel")))
+        if gate is not None:
+            gate.wait(30)
         if self._take(self.http500, method):
             self._record(Call(method + "#500", data))
             return 500, b"<html>upstream trouble</html>", {}
