@@ -57,7 +57,7 @@ def fault_kind(exc: BaseException) -> str:
     from sqlalchemy import exc as sa
 
     if isinstance(exc, sqlite3.Error):  # raw from the driver: classify it as SQLAlchemy would wrap it
-        exc = sa.DBAPIError(None, None, exc, connection_invalidated=False)  # type: ignore[arg-type]
+        exc = sa.DBAPIError(None, None, exc, connection_invalidated=False)
         if isinstance(exc.orig, sqlite3.IntegrityError):
             return "integrity"
     if isinstance(exc, Conflict):

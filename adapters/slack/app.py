@@ -126,7 +126,7 @@ class SlackBot:
             cases = self.coach.overview(key)
         except Exception as exc:  # noqa: BLE001 - still publish a Home tab
             log.warning("slack: export for the Home tab failed: %s", error_code(exc))
-            cases = []
+            cases = ()
         self.outbox.publish_home(key, cases)
 
     def close(self, timeout: float = 10.0) -> bool:
