@@ -5,6 +5,9 @@ checks every few seconds that the database answers and takes writes, within
 the configured timeouts, and `/healthz` answers 503 when the last check failed
 or is older than `STALE` seconds (a probe stuck on a frozen network counts as
 failed). Each change of state is logged once, with the fault's kind.
+
+`serve_status` gives Socket Mode and Discord, which take no HTTP requests,
+the same `/healthz` and `/metrics` on a port of their own (`--health-port`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from exit_coach.store import Store, fault_kind
 
@@ -62,3 +66,32 @@ class Health:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def status_app(health: Callable[[], bool]) -> Callable[..., Any]:
+    """A WSGI app with only `/healthz` and `/metrics` (for Socket Mode and Discord, which take no HTTP)."""
+    from exit_coach.adapters import metrics
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        path = environ.get("PATH_INFO")
+        if path == "/metrics":
+            body, content_type = metrics.exposition()
+            status = "200 OK"
+        elif path == "/healthz":
+            status, body, content_type = ("200 OK", b"ok\n", "text/plain") if health() else \
+                ("503 Service Unavailable", b"database unavailable\n", "text/plain")
+        else:
+            status, body, content_type = "404 Not Found", b"not found\n", "text/plain"
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return application
+
+
+def serve_status(health: Callable[[], bool], *, host: str, port: int) -> Callable[[], None]:
+    """Serve `status_app` on a daemon thread; returns a function that stops it. OSError if the port is taken."""
+    from waitress import create_server
+
+    server = create_server(status_app(health), host=host, port=port, threads=2, ident="exit-coach")
+    threading.Thread(target=server.run, name="status-http", daemon=True).start()
+    return server.close

@@ -22,7 +22,9 @@ from typing import Any
 import discord
 import yarl
 from discord import app_commands
+from discord.ext import tasks
 
+from exit_coach.adapters import metrics
 from exit_coach.adapters.discord import components, render, translate
 from exit_coach.adapters.discord.bounded import UserLocks
 from exit_coach.adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
@@ -113,7 +115,7 @@ class CoachClient(discord.Client):
         self.tree.add_command(withdraw_command())
         self.finished = Finished()
         self._locks = UserLocks()
-        self._reminders: asyncio.Task[None] | None = None
+        self._reminders: tasks.Loop[Any] | None = None
 
     # ---- lifecycle
 
@@ -121,8 +123,10 @@ class CoachClient(discord.Client):
         """Register the persistent components, sync `/withdraw`, start the reminder loop."""
         self.add_dynamic_items(components.CoachItem)
         await self.sync_commands()
-        if self.reminder_every:
-            self._reminders = asyncio.create_task(self._remind_loop(), name="coach-reminders")
+        if self.reminder_every:  # discord.ext.tasks: reconnects with backoff when the connection drops
+            self._reminders = tasks.loop(seconds=self.reminder_every, reconnect=True)(self._remind_round)
+            self._reminders.before_loop(self.wait_until_ready)
+            self._reminders.start()
 
     async def sync_commands(self) -> None:
         """To `DISCORD_GUILD_ID` only when set (instant), else globally (may take a while to appear)."""
@@ -250,16 +254,18 @@ class CoachClient(discord.Client):
     async def deliver_due_once(self) -> int:
         """Post the due reminders of Discord users to their DMs; returns how many were delivered."""
         due = await asyncio.to_thread(self.coach.deliver_due, platform="discord")
+        metrics.REMINDERS.labels("discord", "due").inc(len(due))
         for key, outcome in due:
             async with self._locks.hold(key.user):
                 await self.outbox.deliver(key, Origin(), outcome.replies)
         return len(due)
 
-    async def _remind_loop(self) -> None:
-        await self.wait_until_ready()
-        while not self.is_closed():
-            try:
-                await self.deliver_due_once()
-            except Exception as exc:  # noqa: BLE001 - the loop must survive one bad minute
-                log.warning("discord: delivering reminders failed: %s", error_code(exc))
-            await asyncio.sleep(self.reminder_every or REMINDER_EVERY)
+    async def _remind_round(self) -> None:
+        """One round of the reminder loop; a failure is logged and the next round tries again."""
+        try:
+            sent = await self.deliver_due_once()
+        except Exception as exc:  # noqa: BLE001 - the loop must survive one bad minute
+            metrics.REMINDERS.labels("discord", "failed").inc()
+            log.warning("discord: delivering reminders failed: %s", error_code(exc))
+            return
+        metrics.REMINDERS.labels("discord", "sent").inc(sent)

@@ -42,6 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--http", action="store_true", help="serve /slack/events and /healthz instead of Socket Mode")
     parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default 127.0.0.1)")
+    parser.add_argument("--health-port", type=int, default=0,
+                        help="Socket Mode: also serve /healthz and /metrics on this port (at --host)")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,31 @@ def run(args: argparse.Namespace) -> int:
     reminders = _start_reminders(bot, stop)
     if args.http:
         return _serve_http(bot, host=args.host, port=args.port, stop=stop, reminders=reminders)
-    return _serve_socket_mode(bot, settings, stop, reminders)
+    stop_status = _status(bot, args)
+    try:
+        return _serve_socket_mode(bot, settings, stop, reminders)
+    finally:
+        stop_status()
+
+
+def _status(bot, args: argparse.Namespace):  # noqa: ANN001, ANN202
+    """`--health-port`: /healthz and /metrics beside Socket Mode; returns how to stop them."""
+    if not args.health_port:
+        return lambda: None
+    from exit_coach.adapters.health import Health, serve_status
+
+    health = Health(bot.coach.store).start()
+    try:
+        stop_server = serve_status(health.ok, host=args.host, port=args.health_port)
+    except OSError as exc:
+        bot.close()
+        raise UsageError(f"cannot listen on {args.host}:{args.health_port}: {exc.strerror}") from None
+
+    def stop() -> None:
+        stop_server()
+        health.stop()
+
+    return stop
 
 
 def _on_stop_signals(handler: object) -> None:
