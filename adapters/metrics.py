@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 ACTIVE_WINDOW = 15 * 60.0
 
@@ -31,7 +33,6 @@ REJECTED = Counter("coach_http_rejected_total", "Requests refused before Bolt sa
 API_ERRORS = Counter("coach_web_api_errors_total", "Failed platform API calls, by error code.",
                      ["platform", "code"])
 REMINDERS = Counter("coach_reminders_total", "Reminders by result: due, sent, failed.", ["platform", "result"])
-DB_FAULTS = Counter("coach_db_faults_total", "Database faults met by a step, by kind.", ["kind"])
 RECOVERED = Counter("coach_inbox_recovered_total", "Acked events found unfinished after a crash.", ["saved"])
 
 
@@ -58,6 +59,28 @@ class _Active:
 ACTIVE = _Active()
 Gauge("coach_active_users", "Users who sent an event in the last 15 minutes.").set_function(ACTIVE.count)
 BACKLOG = Gauge("coach_backlog", "Work waiting, by queue (worker jobs, inbox rows).", ["queue"])
+
+
+class _DbFaults(Collector):
+    """`coach_db_faults_total` read from the running Coach's own count (the core keeps it, we export it)."""
+
+    source: Callable[[], Mapping[str, int]] = dict
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily("coach_db_faults", "Steps given up on a database fault, by kind.",
+                                     labels=["kind"])
+        for kind, n in sorted(self.source().items()):
+            family.add_metric([kind], n)
+        yield family
+
+
+_DB_FAULTS = _DbFaults()
+REGISTRY.register(_DB_FAULTS)
+
+
+def watch_db_faults(source: Callable[[], Mapping[str, int]]) -> None:
+    """Export `source()` (the Coach's `faults` counter) as `coach_db_faults_total`."""
+    _DB_FAULTS.source = source
 
 
 def exposition() -> tuple[bytes, str]:

@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"coach discord: {exc}", file=sys.stderr)
         return 2
+    from exit_coach.adapters import metrics
+
+    metrics.watch_db_faults(lambda: dict(coach.faults))
     stop_status = lambda: None  # noqa: E731
     if args.health_port:
         from exit_coach.adapters.health import Health, serve_status

@@ -160,6 +160,10 @@ def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
         process_before_response=True,
     )
     bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers) if workers else Worker(), inbox)
+    metrics.BACKLOG.labels("worker").set_function(lambda: bot.worker.pending)
+    metrics.watch_db_faults(lambda: dict(coach.faults))
+    if inbox is not None:
+        metrics.BACKLOG.labels("inbox").set_function(lambda: inbox.open_entries)
     _register(app, bot)
     return bot
 

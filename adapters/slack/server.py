@@ -41,6 +41,9 @@ from waitress.channel import HTTPChannel
 from exit_coach.adapters import metrics
 
 log = logging.getLogger(__name__)
+# waitress warns at every request that waits for a thread during a burst; the listen queue is there for
+# exactly that, and `coach_ack_seconds` shows it. Its other warnings stay.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"

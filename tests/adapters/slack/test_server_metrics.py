@@ -41,6 +41,8 @@ def test_metrics_count_steps_acks_api_errors_and_active_users(rig: Rig, stub: Sl
     assert _metric(text, "coach_acks_total", platform="slack", kind="command") >= 1
     assert _metric(text, "coach_web_api_errors_total", platform="slack", code="channel_not_found") >= 1
     assert _metric(text, "coach_active_users") >= 1
+    rig.coach.faults["unreachable"] += 1  # as a step given up on an unreachable database counts it
+    assert _metric(rig.get("/metrics").body, "coach_db_faults_total", kind="unreachable") == 1
     assert "U1" not in text and "DU1" not in text  # labels are codes and kinds, never ids
 
 
