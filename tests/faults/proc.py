@@ -34,6 +34,8 @@ class CoachProcess:
     folder: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    pid1: bool = False
+    """Run as PID 1 of a new PID namespace (`unshare`), as the process is in a container without an init."""
     proc: subprocess.Popen[str] | None = None
     _n: Any = field(default_factory=lambda: count(1))
 
@@ -49,8 +51,11 @@ class CoachProcess:
                 "NO_PROXY": "*", **self.extra_env}
 
     def start(self, *, wait: bool = True) -> CoachProcess:
+        command = [sys.executable, "-m", "exit_coach.adapters.cli", "slack", "--http", "--port", str(self.port)]
+        if self.pid1:
+            command = ["unshare", "--pid", "--fork", *command]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "exit_coach.adapters.cli", "slack", "--http", "--port", str(self.port)],
+            command,
             env=self.env(), cwd=self.folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         if wait:
@@ -66,9 +71,18 @@ class CoachProcess:
             raise AssertionError("coach slack --http did not start")
         return self
 
+    @property
+    def coach_pid(self) -> int:
+        """The coach process itself (with `pid1`, unshare's child: PID 1 inside its namespace)."""
+        assert self.proc is not None
+        if not self.pid1:
+            return self.proc.pid
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return int(children[0])
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 40) -> tuple[int, str]:
         assert self.proc is not None
-        self.proc.send_signal(sig)
+        os.kill(self.coach_pid, sig)
         _, err = self.proc.communicate(timeout=timeout)
         return self.proc.returncode, err
 

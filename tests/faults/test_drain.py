@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import sqlite3
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -40,6 +42,29 @@ def test_a_stop_signal_finishes_every_acknowledged_event_then_exits(tmp_path: Pa
     assert "Traceback" not in err
     assert _applied(tmp_path / "coach.db") == {f"Ev{i}" for i in range(EVENTS)}
     assert not list((tmp_path / "inbox").glob("inbox-*")), "a clean stop leaves no journal behind"
+
+
+def _can_unshare() -> bool:
+    if not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "--pid", "--fork", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_unshare(), reason="no PID namespaces here (unshare)")
+def test_as_pid_1_sigterm_still_drains(tmp_path: Path, faulty: FaultyStub) -> None:
+    """In a container without an init, coach is PID 1: the kernel drops SIGTERM unless coach handles it."""
+    faulty.stall["chat.postMessage"] = 0.15
+    proc = CoachProcess(faulty.api, f"sqlite:///{tmp_path / 'coach.db'}", tmp_path, pid1=True).start()
+    try:
+        nspid = next(line for line in Path(f"/proc/{proc.coach_pid}/status").read_text().splitlines()
+                     if line.startswith("NSpid:")).split()
+        assert nspid[-1] == "1", "coach runs as PID 1 in its namespace"
+        assert _send_all(proc) == [200] * EVENTS
+        code, err = proc.stop(signal.SIGTERM)
+    finally:
+        proc.kill()
+    assert code == 0, err
+    assert _applied(tmp_path / "coach.db") == {f"Ev{i}" for i in range(EVENTS)}
 
 
 def test_a_crash_after_the_ack_is_told_to_the_user_at_the_next_start(tmp_path: Path, faulty: FaultyStub) -> None:
