@@ -34,6 +34,8 @@ class CoachProcess:
     folder: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    socket_mode: bool = False
+    """`coach slack --health-port PORT` (Socket Mode, /healthz on PORT) instead of `coach slack --http`."""
     pid1: bool = False
     """Run as PID 1 of a new PID namespace (`unshare`), as the process is in a container without an init."""
     proc: subprocess.Popen[str] | None = None
@@ -48,10 +50,11 @@ class CoachProcess:
         return {**keep, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_BASE_URL": self.api, "DATABASE_URL": self.db_url,
                 "COACH_INBOX_DIR": str(self.folder / "inbox"), "XDG_DATA_HOME": str(self.folder / "data"),
-                "NO_PROXY": "*", **self.extra_env}
+                "SLACK_APP_TOKEN": "xapp-test", "NO_PROXY": "*", **self.extra_env}
 
     def start(self, *, wait: bool = True) -> CoachProcess:
-        command = [sys.executable, "-m", "exit_coach.adapters.cli", "slack", "--http", "--port", str(self.port)]
+        mode = ["--health-port", str(self.port)] if self.socket_mode else ["--http", "--port", str(self.port)]
+        command = [sys.executable, "-m", "exit_coach.adapters.cli", "slack", *mode]
         if self.pid1:
             command = ["unshare", "--pid", "--fork", *command]
         self.proc = subprocess.Popen(

@@ -44,6 +44,32 @@ def test_a_stop_signal_finishes_every_acknowledged_event_then_exits(tmp_path: Pa
     assert not list((tmp_path / "inbox").glob("inbox-*")), "a clean stop leaves no journal behind"
 
 
+def test_socket_mode_sigterm_finishes_every_acknowledged_envelope(tmp_path: Path, faulty: FaultyStub) -> None:
+    from tests.adapters.slack.test_socket_mode import WsServer
+
+    ws = WsServer()
+    faulty.ws_url = f"ws://127.0.0.1:{ws.port}/link"
+    faulty.stall["chat.postMessage"] = 0.15
+    proc = CoachProcess(faulty.api, f"sqlite:///{tmp_path / 'coach.db'}", tmp_path, socket_mode=True).start()
+    try:
+        assert ws.connected.wait(10)
+        for i in range(EVENTS):
+            user = f"U{i % USERS}"
+            event = {"type": "event_callback", "team_id": "T1", "event_id": f"Ev{i}",
+                     "event": {"type": "message", "channel_type": "im", "channel": "D" + user, "user": user,
+                               "text": "help", "ts": f"1.{i}"}}
+            ws.send({"envelope_id": f"env-{i}", "type": "events_api", "payload": event, "retry_attempt": 0})
+        acked: set[str] = set()
+        while len(acked) < EVENTS:  # acks come back in any order
+            acked.add(ws.received.get(timeout=20).get("envelope_id", ""))
+        code, err = proc.stop(signal.SIGTERM)
+    finally:
+        proc.kill()
+        ws.stop()
+    assert code == 0, err
+    assert _applied(tmp_path / "coach.db") == {f"Ev{i}" for i in range(EVENTS)}
+
+
 def _can_unshare() -> bool:
     if not shutil.which("unshare"):
         return False
