@@ -19,7 +19,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exit_coach.codec import to_jsonable
 from exit_coach.drafts import DraftRenderer
-from exit_coach.flow.events import Event, ReminderDue
+from exit_coach.flow.events import Event, ReminderDue, Text
 from exit_coach.flow.outcome import Context
 from exit_coach.flow.replies import (
     AskForm,
@@ -63,6 +63,12 @@ class Outcome:
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
+    changed: bool = False
+    """Whether the step changed the conversation: a click it acted on (adapters collapse that question),
+    not a stale, foreign or refused one."""
+    threads: dict[str, str] = field(default_factory=dict)
+    """Where each case the replies speak about already lives on the platform (case id -> the adapter's
+    reference, e.g. "channel:ts"), read in the step's own transaction; a case missing here has no thread yet."""
 
 
 class UnknownUser(LookupError):
@@ -109,9 +115,13 @@ class Coach:
 
     # ---- events
 
-    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None) -> Outcome:
-        """Apply one event for one user, atomically; a repeated `event_id` changes nothing."""
-        outcome = self._run(key, event, event_id=event_id, claim=None)
+    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None, thread: str | None = None) -> Outcome:
+        """Apply one event for one user, atomically; a repeated `event_id` changes nothing.
+
+        `thread` is the platform's reference of the thread a text was typed in: the text then answers the
+        case that lives there, resolved in the same transaction as the step.
+        """
+        outcome = self._run(key, event, event_id=event_id, claim=None, thread=thread)
         assert outcome is not None
         return outcome
 
@@ -135,11 +145,12 @@ class Coach:
                 delivered.append((reminder.key, outcome))
         return delivered
 
-    def _run(self, key: UserKey, event: Event, *, event_id: str | None, claim: int | None) -> Outcome | None:
+    def _run(self, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
+             thread: str | None = None) -> Outcome | None:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.store.transaction() as tx:
-                    return self._once(tx, key, event, event_id=event_id, claim=claim)
+                    return self._once(tx, key, event, event_id=event_id, claim=claim, thread=thread)
             except _NotClaimed:
                 return None
             except _StepFailed:
@@ -156,7 +167,8 @@ class Coach:
         log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform, event_id)
         return Outcome((Say(BUSY),))
 
-    def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None) -> Outcome:
+    def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
+              thread: str | None = None) -> Outcome:
         if event_id is not None and tx.seen(event_id):
             return Outcome((), duplicate=True)
         now = self.clock()
@@ -165,6 +177,8 @@ class Coach:
             raise _NotClaimed
         if claim is not None and not tx.claim_reminder(claim, by=self.worker, now=now):
             raise _NotClaimed
+        if thread is not None and isinstance(event, Text) and event.case_id is None:
+            event = replace(event, case_id=tx.case_of_thread(loaded.user_pk, thread))
         ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
         try:
             result = step(loaded.conversation, event, ctx)
@@ -177,7 +191,11 @@ class Coach:
         if event_id is not None:
             tx.record_event(event_id, loaded.user_pk, now=now)
         extra = self._perform(tx, key, loaded, result.state, result.effects, now=now)
-        return Outcome((*result.replies, *extra))
+        replies = (*result.replies, *extra)
+        threads = {}
+        if any(getattr(reply, "case_id", None) for reply in replies):
+            threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
+        return Outcome(replies, changed=result.state != loaded.conversation, threads=threads)
 
     def _perform(
         self, tx: Tx, key: UserKey, loaded: Loaded, state: Conversation, effects: tuple[Effect, ...], *, now: datetime

@@ -59,11 +59,9 @@ class SlackBot:
 
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
-        try:
-            ref = translate.thread_ref(incoming)
-            if ref is not None:  # text typed in a thread answers the case that lives there, if any
-                incoming = translate.in_case(incoming, self.coach.case_of_thread(incoming.key, ref))
-            outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id)
+        try:  # text typed in a thread answers the case that lives there: the coach resolves it in the step
+            outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
+                                        thread=translate.thread_ref(incoming))
         except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
             log.error("slack: the coach failed on an event: %s", type(exc).__name__)
             log.debug("coach failure", exc_info=True)
@@ -73,7 +71,9 @@ class SlackBot:
             return
         if incoming.origin.kind == "command":
             self.outbox.moved_note(incoming.key, incoming.origin)
-        self.outbox.deliver(incoming.key, incoming.origin, outcome.replies)
+        if outcome.changed and incoming.origin.kind in ("action", "view"):
+            self.outbox.collapse(incoming.origin)  # the question was answered: leave a one-line record
+        self.outbox.deliver(incoming.key, incoming.origin, outcome.replies, outcome.threads)
 
     def open_form(self, form: translate.OpenForm) -> None:
         """A "Fill in" click: the form on screen, then `views.open` (runs on the urgent pool)."""
