@@ -16,7 +16,6 @@ out what the core said, within Slack's size limits.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
