@@ -77,18 +77,45 @@ def intents() -> discord.Intents:
     return wanted
 
 
-def withdraw_command() -> app_commands.Command[Any, ..., None]:
-    """`/withdraw [subcommand]`, usable in guilds and in the bot's DM."""
+SUBCOMMANDS: dict[str, str] = {
+    "start": "Start a case, or pick up where you left off",
+    "new": "Open a new case alongside the others",
+    "cases": "Your cases and where each one stands",
+    "status": "Where the current case stands",
+    "history": "Your history, as a file",
+    "export": "Everything I keep about you, as files",
+    "settings": "Your signature and opt-in check-ins",
+    "faq": "Common questions about withdrawing",
+    "forget": "Delete everything I keep about you",
+    "help": "What each command does (only you see this)",
+}
+"""`/withdraw <subcommand>` and its description, in the order Discord lists them."""
+assert set(SUBCOMMANDS) == set(translate.SUBCOMMANDS)
 
-    @app_commands.command(name="withdraw", description="Exit Coach: leave a job process well (private to you)")
-    @app_commands.describe(subcommand="What to do; leave empty to start or resume")
-    @app_commands.choices(subcommand=[app_commands.Choice(name=s, value=s) for s in translate.SUBCOMMANDS])
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    async def withdraw(interaction: discord.Interaction, subcommand: str | None = None) -> None:
+
+def help_text() -> str:
+    """The short list `/withdraw help` answers with, where it was asked."""
+    return "\n".join(["**Exit Coach** (private to you; I answer in our DMs)",
+                      *(f"`/withdraw {name}` — {text}" for name, text in SUBCOMMANDS.items() if name != "help")])
+
+
+def _subcommand(name: str, description: str) -> app_commands.Command[Any, ..., None]:
+    async def callback(interaction: discord.Interaction) -> None:
         client: CoachClient = interaction.client  # type: ignore[assignment]
-        await client.on_withdraw(interaction, subcommand)
+        await client.on_withdraw(interaction, name)
 
-    return withdraw
+    return app_commands.Command(name=name, description=description, callback=callback)
+
+
+def withdraw_command() -> app_commands.Group:
+    """`/withdraw` as a group of subcommands, each with its description; usable in guilds and the bot's DM."""
+    group = app_commands.Group(
+        name="withdraw", description="Exit Coach: leave a job process well (private to you)",
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+    )
+    for name, description in SUBCOMMANDS.items():
+        group.add_command(_subcommand(name, description))
+    return group
 
 
 def _context(interaction: discord.Interaction) -> int | None:
@@ -175,6 +202,9 @@ class CoachClient(discord.Client):
         """Ack at once (deferred, ephemeral), say "continuing in your DMs" with a link outside the DM (the
         "thinking" note is removed in the DM), then run and post to the DM."""
         try:
+            if subcommand == "help":  # answered where it was asked, privately, as a short list
+                await interaction.response.send_message(help_text(), ephemeral=True)
+                return
             in_dm = translate.in_bot_dm(_context(interaction), _channel_type(interaction))
             await interaction.response.defer(ephemeral=True, thinking=True)
             if not in_dm:

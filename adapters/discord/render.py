@@ -169,7 +169,15 @@ def _split(content: str, rows: tuple[Row, ...], case_id: str | None) -> list[Mes
     return out
 
 
+LONG_TEXT = 3 * CONTENT_LIMIT
+"""A Say longer than this (a long `history`) goes as a file with its first line as the message."""
+
+
 def say(reply: Say) -> list[Message]:
+    if len(reply.text) > LONG_TEXT:
+        first = reply.text.splitlines()[0][:200] if reply.text.strip() else ""
+        note = f"{safe(first)}\nThe whole text is in the attached file, as it is too long for a few messages."
+        return [Message(note, (), reply.case_id, File("exit-coach-history.txt", reply.text))]
     return _split(safe(reply.text), (), reply.case_id)
 
 

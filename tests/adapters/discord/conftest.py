@@ -160,7 +160,7 @@ class Rig:
     # ---- what a user does
 
     async def slash(self, user: str, subcommand: str | None = None, *, guild: bool = True) -> dict[str, Any]:
-        options = [{"name": "subcommand", "type": 3, "value": subcommand}] if subcommand else []
+        options = [{"name": subcommand or "start", "type": 1, "options": []}]
         data = {"id": self.fake.new_id(), "name": "withdraw", "type": 1, "options": options}
         return await self.push(self.interaction(user, 2, data, guild=guild))
 

@@ -86,3 +86,15 @@ def test_a_refused_field_says_which_and_the_form_reopens_with_what_was_typed(run
         assert rig.question(USER).question != "signature"
 
     run(scenario)
+
+
+def test_help_answers_where_it_was_asked_as_a_short_list(run) -> None:  # noqa: ANN001
+    async def scenario(rig: Rig) -> None:
+        asked = await rig.slash(USER, "help", guild=True)
+        answer = rig.callback(asked["id"]).body
+        assert answer["type"] == 4 and answer["data"]["flags"] == 64
+        lines = answer["data"]["content"].splitlines()
+        assert 5 <= len(lines) <= 12 and "`/withdraw start` — Start a case" in answer["data"]["content"]
+        assert not rig.fake.messages(rig.fake.dm_channel(USER)), "nothing goes to the DM for help"
+
+    run(scenario)

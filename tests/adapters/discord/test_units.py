@@ -173,3 +173,17 @@ def test_the_dm_cache_keeps_the_most_recent_users() -> None:
     assert cache.get("2") == 2
     cache.put("5", 5)
     assert cache.get("3") is None and cache.get("2") == 2
+
+
+def test_an_optional_label_keeps_its_hint_whole() -> None:
+    from exit_coach.adapters.discord.components import input_label
+
+    label = input_label("Who at the company have you been talking to? (optional)")
+    assert len(label) <= 45 and label.endswith("… (optional)")
+    assert input_label("Your phone (optional)") == "Your phone (optional)"
+
+
+def test_a_long_say_goes_as_a_file() -> None:
+    text = "Your history\n" + "line of history\n" * 500
+    [message] = render.render(Say(text))
+    assert message.file is not None and message.file.content == text and "Your history" in message.content
