@@ -231,6 +231,14 @@ class Coach:
         conv = self._peek(key)
         return () if conv is None else overview(conv)
 
+    def home(self, key: UserKey) -> tuple[tuple[CaseOverview, ...], dict[str, str]]:
+        """The user's cases at a glance and where each case's thread lives (case id -> reference), in one read."""
+        with self.store.reading() as tx:
+            loaded = tx.load(key, now=self.clock(), create=False)
+            if loaded is None:
+                return (), {}
+            return overview(loaded.conversation), {r["case_id"]: r["ref"] for r in tx.threads(loaded.user_pk)}
+
     def current_form(self, key: UserKey, case_id: str | None, question: str) -> AskForm | Say:
         """The form to open for a "Fill in" click, or a note to show instead (closed, or not theirs)."""
         return form_on_screen(self._peek(key) or Conversation(), case_id, question)

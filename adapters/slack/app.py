@@ -74,6 +74,8 @@ class SlackBot:
         if outcome.changed and incoming.origin.kind in ("action", "view"):
             self.outbox.collapse(incoming.origin)  # the question was answered: leave a one-line record
         self.outbox.deliver(incoming.key, incoming.origin, outcome.replies, outcome.threads)
+        if incoming.origin.kind == "action" and not incoming.origin.channel:  # a click on the Home tab
+            self.publish_home(incoming.key)
 
     def open_form(self, form: translate.OpenForm) -> None:
         """A "Fill in" click: the form on screen, then `views.open` (runs on the urgent pool)."""
@@ -89,11 +91,11 @@ class SlackBot:
 
     def publish_home(self, key: UserKey) -> None:
         try:
-            cases = self.coach.overview(key)
+            cases, threads = self.coach.home(key)
         except Exception as exc:  # noqa: BLE001 - still publish a Home tab
-            log.warning("slack: export for the Home tab failed: %s", error_code(exc))
-            cases = []
-        self.outbox.publish_home(key, cases)
+            log.warning("slack: reading the Home tab failed: %s", error_code(exc))
+            cases, threads = (), {}
+        self.outbox.publish_home(key, cases, threads)
 
     def close(self, timeout: float = 10.0) -> None:
         self.worker.wait_idle(timeout)
@@ -163,6 +165,11 @@ def _register(app: App, bot: SlackBot) -> None:
 
     @app.event("app_home_opened")
     def on_home(body: Body) -> None:
-        key = translate.home_opened(body)
-        if key is not None:
+        opened = translate.home_opened(body)
+        if opened is None:
+            return
+        key, tab, channel = opened
+        if tab == "home":
             bot.queue(key, lambda: bot.publish_home(key))
+        elif channel:
+            bot.queue(key, lambda: bot.outbox.welcome(key, channel))

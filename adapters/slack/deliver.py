@@ -250,11 +250,32 @@ class Outbox:
             log.warning("slack: views.open failed: %s", code)
             self.note(key, origin, FORM_SLOW.format(error=code))
 
-    def publish_home(self, key: UserKey, cases: Sequence[CaseOverview]) -> None:
+    def publish_home(self, key: UserKey, cases: Sequence[CaseOverview], threads: Mapping[str, str]) -> None:
+        """The App Home dashboard, with a permalink to each case's thread (one that can't be had is left out)."""
+        links: dict[str, str] = {}
+        for case in cases[:15]:
+            root = _thread_root(threads.get(case.case_id))
+            if root is None:
+                continue
+            try:
+                links[case.case_id] = str(self.client.chat_getPermalink(channel=root[0], message_ts=root[1])
+                                          ["permalink"])
+            except Exception as exc:  # noqa: BLE001
+                log.warning("slack: a thread link for the Home tab failed: %s", error_code(exc))
         try:
-            self.client.views_publish(user_id=key.user, view=render.home_view(cases))
+            self.client.views_publish(user_id=key.user, view=render.home_view(cases, links))
         except Exception as exc:  # noqa: BLE001
             log.warning("slack: views.publish failed: %s", error_code(exc))
+
+    def welcome(self, key: UserKey, channel: str) -> None:
+        """A short welcome the first time the Messages tab opens: when our DM holds no message yet."""
+        try:
+            if self.client.conversations_history(channel=channel, limit=1).get("messages"):
+                return
+            self.remember_dm(key, channel)
+            self.client.chat_postMessage(channel=channel, text=render.escape(render.WELCOME))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("slack: the welcome note failed: %s", error_code(exc))
 
 
 def dm_link(team: str, channel: str) -> str:

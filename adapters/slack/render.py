@@ -306,16 +306,35 @@ def modal(form: AskForm, *, metadata: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def home_view(cases: Sequence[CaseOverview]) -> dict[str, Any]:
-    """The App Home tab: each case (newest first), where it stands, its checklist."""
-    blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)}]
+HOME = "home"
+"""The question id of the App Home's own buttons (`translate.action` turns them into Start / Command)."""
+WELCOME = ("Hi, I'm Exit Coach. I help you leave a hiring process well: a few short questions, a plan, and a "
+           "message you can send. Everything stays between us. Type `start` here (or /withdraw anywhere) to begin.")
+
+
+def home_view(cases: Sequence[CaseOverview], links: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The App Home tab as a dashboard: start a case, each case (newest first) with where it stands, a button
+    to resume it and a link to its thread, and the check-in settings."""
+    links = links or {}
+    start = {"type": "button", "text": plain("Start a case"), "style": "primary",
+             "action_id": ids.choice(None, HOME, "new"), "value": "new"}
+    settings = {"type": "button", "text": plain("Check-in settings"), "action_id": ids.choice(None, HOME, "settings"),
+                "value": "settings"}
+    blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)},
+                           {"type": "actions", "elements": [start, settings]}]
     if not cases:
-        blocks += sections("No cases yet. Type /withdraw to start one; everything stays private to you.")
-    for case in cases[:20]:
-        text = f"{case.title}\n{case.where}"
+        blocks += sections("No cases yet. Start one here or type /withdraw; everything stays private to you.")
+    for case in cases[:15]:
+        text = f"*{escape(case.title)}*\n{escape(case.where)}"
+        done = sum(line.done for line in case.checklist)
         if case.checklist:
-            text += "\n" + checklist_text(case.checklist)
-        blocks += sections(text)[:3]
+            text += escape(f"\nChecklist: {done} of {len(case.checklist)} done")
+        if case.case_id in links:
+            text += f"\n<{links[case.case_id]}|Open its thread>"
+        resume = {"type": "button", "text": plain("Resume"), "action_id": ids.choice(None, "cases", case.case_id),
+                  "value": case.case_id}
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)},
+                       "accessory": resume})
         blocks.append({"type": "divider"})
     hint = "/withdraw — start or resume · /withdraw cases · /withdraw help"
     blocks.append({"type": "context", "elements": [mrkdwn(escape(hint))]})

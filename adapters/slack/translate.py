@@ -164,6 +164,9 @@ def action(body: Body) -> Incoming | OpenForm | None:
         return OpenForm(key, parsed.case_id, parsed.question, str(body.get("trigger_id") or ""), origin)
     if parsed.kind != ids.CHOICE:
         return None
+    if parsed.question == "home":  # the App Home's own buttons
+        home: Event = Start(new=True) if parsed.value == "new" else Command("settings")
+        return Incoming(key, home, f"act:home:{act.get('action_ts') or ''}", origin)
     value = parsed.value
     if act.get("type") == "static_select":
         value = str(((act.get("selected_option") or {}).get("value")) or "")
@@ -255,9 +258,10 @@ def thread_ref(incoming: Incoming) -> str | None:
     return f"{origin.channel}:{origin.thread_ts}"
 
 
-def home_opened(body: Body) -> UserKey | None:
-    """An `app_home_opened` event on the Home tab → whose home to publish."""
+def home_opened(body: Body) -> tuple[UserKey, str, str] | None:
+    """An `app_home_opened` event → (whose, which tab: "home" or "messages", the DM channel)."""
     event = body.get("event") or {}
-    if event.get("tab", "home") != "home" or not event.get("user"):
+    if event.get("tab", "home") not in ("home", "messages") or not event.get("user"):
         return None
-    return key_of(str(body.get("team_id") or ""), str(event["user"]))
+    return key_of(str(body.get("team_id") or ""), str(event["user"])), str(event.get("tab", "home")), \
+        str(event.get("channel") or "")

@@ -130,6 +130,9 @@ class SlackStub:
             "views.open": lambda: {"view": {"id": f"V{next(self._ts)}", "hash": f"h{time.time_ns()}"}},
             "views.publish": lambda: {"view": {"id": "VHOME"}},
             "apps.connections.open": lambda: {"url": self.ws_url},
+            "conversations.history": lambda: {"messages": [
+                {"ts": c.response.get("ts"), "text": c.data.get("text")} for c in self.of("chat.postMessage")
+                if c.data.get("channel") == data.get("channel")][-int(data.get("limit") or 100):]},
             "chat.update": lambda: {"channel": data.get("channel"), "ts": data.get("ts")},
             "chat.getPermalink": lambda: {
                 "channel": data.get("channel"),

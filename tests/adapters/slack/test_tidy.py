@@ -146,3 +146,44 @@ def test_a_mark_as_sent_click_costs_one_store_transaction(rig: Rig) -> None:
             setattr(store, name, original)
     assert any("Recorded: sent" in t for t in rig.texts(USER))
     assert counts == {"transaction": 1, "reading": 0}, counts
+
+
+def home_click(rig: Rig, element: dict) -> None:
+    payload = {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": USER, "team_id": "T1"},
+               "api_app_id": "A1", "token": "x", "container": {"type": "view", "view_id": "VHOME"},
+               "trigger_id": "trig.home", "view": {"id": "VHOME", "type": "home"},
+               "actions": [{"type": "button", "action_id": element["action_id"], "block_id": "b",
+                            "value": element["value"], "text": element["text"], "action_ts": "1700003333.000001"}]}
+    assert rig.post_payload(payload).status == 200
+    rig.settle()
+
+
+def test_app_home_is_a_dashboard_to_start_and_resume_cases(rig: Rig) -> None:
+    rig.home(USER)
+    home = rig.stub.of("views.publish")[-1].field("view")
+    buttons = [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["text"]["text"] for b in buttons] == ["Start a case", "Check-in settings"]
+    home_click(rig, buttons[0])
+    assert rig.question(USER).question == "details", "Start a case opens one in the DM"
+    rig.fill(USER, FORMS["details"])
+    rig.home(USER)
+    home = rig.stub.of("views.publish")[-1].field("view")
+    case = next(b for b in home["blocks"] if b["type"] == "section" and "accessory" in b)
+    assert "Acme &amp; &lt;Sons&gt;" in case["text"]["text"] and "Stage not given yet" in case["text"]["text"]
+    assert "|Open its thread>" in case["text"]["text"] and "https://stub.slack.test/archives/DU7/p" in case[
+        "text"]["text"]
+    assert case["accessory"]["text"]["text"] == "Resume"
+    before = len(rig.stub.of("chat.postMessage"))
+    home_click(rig, case["accessory"])
+    assert len(rig.stub.of("chat.postMessage")) > before and rig.question(USER).question == "stage"
+
+
+def test_the_messages_tab_welcomes_once(rig: Rig) -> None:
+    event = {"type": "app_home_opened", "user": USER, "channel": DM, "tab": "messages"}
+    rig.post_event(event)
+    rig.settle()
+    rig.post_event(event)
+    rig.settle()
+    welcomes = [c for c in rig.stub.of("chat.postMessage") if "Exit Coach" in (c.data.get("text") or "")]
+    assert len(welcomes) == 1 and welcomes[0].data["channel"] == DM
+    assert not rig.stub.of("views.publish"), "the Messages tab does not publish the Home view"
