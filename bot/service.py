@@ -115,13 +115,15 @@ class Coach:
 
     # ---- events
 
-    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None, thread: str | None = None) -> Outcome:
+    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None, thread: str | None = None,
+               with_threads: bool = False) -> Outcome:
         """Apply one event for one user, atomically; a repeated `event_id` changes nothing.
 
         `thread` is the platform's reference of the thread a text was typed in: the text then answers the
-        case that lives there, resolved in the same transaction as the step.
+        case that lives there, resolved in the same transaction as the step. `with_threads` asks for
+        `Outcome.threads` (front ends with threads; the terminal has none).
         """
-        outcome = self._run(key, event, event_id=event_id, claim=None, thread=thread)
+        outcome = self._run(key, event, event_id=event_id, claim=None, thread=thread, with_threads=with_threads)
         assert outcome is not None
         return outcome
 
@@ -139,18 +141,20 @@ class Coach:
         delivered: list[tuple[UserKey, Outcome]] = []
         for reminder in due:
             outcome = self._run(
-                reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None, claim=reminder.id
+                reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None, claim=reminder.id,
+                with_threads=platform is not None,
             )
             if outcome is not None and outcome.replies:
                 delivered.append((reminder.key, outcome))
         return delivered
 
     def _run(self, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
-             thread: str | None = None) -> Outcome | None:
+             thread: str | None = None, with_threads: bool = False) -> Outcome | None:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.store.transaction() as tx:
-                    return self._once(tx, key, event, event_id=event_id, claim=claim, thread=thread)
+                    return self._once(tx, key, event, event_id=event_id, claim=claim, thread=thread,
+                                      with_threads=with_threads)
             except _NotClaimed:
                 return None
             except _StepFailed:
@@ -168,7 +172,7 @@ class Coach:
         return Outcome((Say(BUSY),))
 
     def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
-              thread: str | None = None) -> Outcome:
+              thread: str | None = None, with_threads: bool = False) -> Outcome:
         if event_id is not None and tx.seen(event_id):
             return Outcome((), duplicate=True)
         now = self.clock()
@@ -193,7 +197,7 @@ class Coach:
         extra = self._perform(tx, key, loaded, result.state, result.effects, now=now)
         replies = (*result.replies, *extra)
         threads = {}
-        if any(getattr(reply, "case_id", None) for reply in replies):
+        if with_threads and any(getattr(reply, "case_id", None) for reply in replies):
             threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
         return Outcome(replies, changed=result.state != loaded.conversation, threads=threads)
 
@@ -248,6 +252,12 @@ class Coach:
         with self.store.reading() as tx:
             pk = tx.user_pk(key)
             return None if pk is None else tx.thread_ref(pk, case_id)
+
+    def threads(self, key: UserKey) -> dict[str, str]:
+        """Where each of the user's cases lives (case id -> reference); empty for a user never seen."""
+        with self.store.reading() as tx:
+            pk = tx.user_pk(key)
+            return {} if pk is None else {r["case_id"]: r["ref"] for r in tx.threads(pk)}
 
     def case_of_thread(self, key: UserKey, ref: str) -> str | None:
         """Which of the user's cases lives at `ref` (text typed in a thread answers that case)."""

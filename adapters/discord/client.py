@@ -308,7 +308,7 @@ class CoachClient(discord.Client):
         async with self._locks.hold(incoming.key.user):
             try:
                 outcome = await asyncio.to_thread(self.coach.handle, incoming.key, incoming.event,
-                                                  event_id=incoming.event_id, thread=thread)
+                                                  event_id=incoming.event_id, thread=thread, with_threads=True)
             except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
                 log.error("discord: the coach failed on an event: %s", type(exc).__name__)
                 await self.outbox.note(origin, SORRY)
@@ -357,7 +357,7 @@ class CoachClient(discord.Client):
         due = await asyncio.to_thread(self.coach.deliver_due, platform="discord")
         for key, outcome in due:
             async with self._locks.hold(key.user):
-                await self.outbox.deliver(key, Origin(), outcome.replies)
+                await self.outbox.deliver(key, Origin(), outcome.replies, outcome.threads)
         return len(due)
 
     async def _remind_loop(self) -> None:

@@ -116,7 +116,9 @@ class Outbox:
             channel = await self.dm_channel(key, origin.user)
         except discord.HTTPException as exc:
             return await self._failed(origin, exc, "opening the DM")
-        roots = {case: _thread_root(ref) for case, ref in (threads or {}).items()}
+        if threads is None:  # a caller without the step's outcome: read them once
+            threads = await asyncio.to_thread(self.coach.threads, key)
+        roots = {case: _thread_root(ref) for case, ref in threads.items()}
         for message in messages:
             try:
                 await self._post(key, channel, message, roots)

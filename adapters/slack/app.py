@@ -61,7 +61,7 @@ class SlackBot:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
         try:  # text typed in a thread answers the case that lives there: the coach resolves it in the step
             outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
-                                        thread=translate.thread_ref(incoming))
+                                        thread=translate.thread_ref(incoming), with_threads=True)
         except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
             log.error("slack: the coach failed on an event: %s", type(exc).__name__)
             log.debug("coach failure", exc_info=True)

@@ -161,6 +161,7 @@ class Outbox:
 
         `threads` (from the step's `Outcome`) says where each case already lives; only a case's very first
         message is recorded as its new root (`Coach.set_thread`), so a step costs no other store access.
+        Without it (a caller that has no outcome threads) they are read once here.
         """
         if not replies:
             return
@@ -168,7 +169,7 @@ class Outbox:
         if target is None:
             return
         channel, ephemeral = target
-        roots = dict(threads or {})
+        roots = dict(threads) if threads is not None else self.coach.threads(key)
         threaded_cases: set[str] = set()
         for reply in replies:
             for message in render.render(reply):
