@@ -44,9 +44,10 @@ def dm_link(channel_id: int) -> str:
 
 def clicked_label(interaction: discord.Interaction) -> str:
     """The text of the clicked button, or of the picked option, from the message it was on."""
-    data = interaction.data or {}
+    data: dict[str, Any] = dict(interaction.data or {})
     custom_id = data.get("custom_id")
-    picked = (data.get("values") or [None])[0]
+    values: list[Any] = list(data.get("values") or [None])
+    picked = values[0]
     for row in getattr(interaction.message, "components", None) or []:
         for item in getattr(row, "children", ()):
             if getattr(item, "custom_id", None) != custom_id:
@@ -263,7 +264,8 @@ class CoachClient(discord.Client):
             if got is None:
                 return
             assert isinstance(got.event, SubmitForm)
-            form = self._forms.get((got.key.user, str((interaction.data or {}).get("custom_id"))))
+            submitted: dict[str, Any] = dict(interaction.data or {})
+            form = self._forms.get((got.key.user, str(submitted.get("custom_id"))))
             problems = form_problems(form.fields, got.event.values) if form is not None else {}
             if form is not None and problems:  # keep what was typed; the "Fill in" below reopens it prefilled
                 self._typed.put((got.key.user, got.event.case_id, got.event.question), dict(got.event.values))

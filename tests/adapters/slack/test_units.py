@@ -228,3 +228,12 @@ def test_the_dm_cache_is_bounded() -> None:
     assert len(outbox._dms) == 2
     assert outbox.known_dm(translate.key_of("T1", "U1")) == "DU1", "the most recently used stay"
     assert outbox.known_dm(translate.key_of("T1", "U2")) is None
+
+
+def test_a_long_say_becomes_a_file_with_a_short_summary() -> None:
+    text = "Your history\n" + "a line of history <!here>\n" * 600
+    [upload] = render.render(Say(text))
+    assert isinstance(upload, render.Upload) and upload.content == text
+    assert upload.summary.startswith("Your history\n") and len(upload.summary) < 300
+    [short] = render.render(Say("Short"))
+    assert isinstance(short, render.Message)
