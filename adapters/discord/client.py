@@ -37,6 +37,14 @@ REMINDER_EVERY = 60.0
 FORMS_REMEMBERED = 2_000
 
 
+@dataclasses.dataclass(frozen=True)
+class Typed:
+    """A refused form's values, and the message that asked the question (collapsed once it is answered)."""
+
+    values: dict[str, str]
+    message: discord.Message | None
+
+
 def dm_link(channel_id: int) -> str:
     """A link that opens the user's DM with the bot in any Discord client."""
     return f"https://discord.com/channels/@me/{channel_id}"
@@ -167,8 +175,8 @@ class CoachClient(discord.Client):
         self._locks = UserLocks()
         self._forms: LRU[tuple[str, str], AskForm] = LRU(FORMS_REMEMBERED)
         """The forms opened as modals here, by (user, modal custom_id): their fields are checked on submit."""
-        self._typed: LRU[tuple[str, str | None, str], dict[str, str]] = LRU(FORMS_REMEMBERED)
-        """What was typed in a refused form, to prefill it when it is reopened."""
+        self._typed: LRU[tuple[str, str | None, str], Typed] = LRU(FORMS_REMEMBERED)
+        """What was typed in a refused form (to prefill it when it is reopened) and the question's message."""
         self._reminders: asyncio.Task[None] | None = None
 
     # ---- lifecycle
@@ -267,8 +275,11 @@ class CoachClient(discord.Client):
             submitted: dict[str, Any] = dict(interaction.data or {})
             form = self._forms.get((got.key.user, str(submitted.get("custom_id"))))
             problems = form_problems(form.fields, got.event.values) if form is not None else {}
+            typed_key = (got.key.user, got.event.case_id, got.event.question)
             if form is not None and problems:  # keep what was typed; the "Fill in" below reopens it prefilled
-                self._typed.put((got.key.user, got.event.case_id, got.event.question), dict(got.event.values))
+                earlier = self._typed.get(typed_key)
+                question_message = earlier.message if earlier is not None else interaction.message
+                self._typed.put(typed_key, Typed(dict(got.event.values), question_message))
                 labels = {f.name: f.label for f in form.fields}
                 fill = components.view(render.ask_form(form)[-1].rows)
                 await interaction.response.send_message(render.refused(labels, problems), view=fill or
@@ -276,9 +287,18 @@ class CoachClient(discord.Client):
                 return
             await interaction.response.defer()
             outcome = await self.run(got, await self._origin(interaction))
+            refused_before = self._typed.pop(typed_key)
             if outcome is not None and outcome.changed and interaction.message is not None:
                 values = [v.strip().splitlines()[0] for v in got.event.values.values() if v.strip()]
-                await self._collapse(interaction, " · ".join(values)[:140] or "Saved")
+                record = " · ".join(values)[:140] or "Saved"
+                await self._collapse(interaction, record)
+                question = refused_before.message if refused_before is not None else None
+                if question is not None and question.id != interaction.message.id:
+                    # reopened from the refusal note: the question's own message is answered too
+                    try:
+                        await question.edit(content=render.answered(record), view=None)
+                    except discord.HTTPException as exc:
+                        log.warning("discord: collapsing an answered form failed: %s", error_code(exc))
         except Exception as exc:  # noqa: BLE001
             log.warning("discord: a form submission failed: %s", error_code(exc))
         finally:
@@ -345,9 +365,9 @@ class CoachClient(discord.Client):
             await interaction.response.send_message(render.safe(form.text), ephemeral=True)
             return
         typed = self._typed.get((got.key.user, got.case_id, got.question))
-        if typed:  # reopened after a refused field: what was typed comes back
+        if typed is not None:  # reopened after a refused field: what was typed comes back
             form = dataclasses.replace(form, fields=tuple(
-                dataclasses.replace(f, initial=typed.get(f.name, f.initial)) for f in form.fields))
+                dataclasses.replace(f, initial=typed.values.get(f.name, f.initial)) for f in form.fields))
         modal = components.modal(form)
         self._forms.put((got.key.user, modal.custom_id), form)
         await interaction.response.send_modal(modal)

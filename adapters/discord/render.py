@@ -45,7 +45,8 @@ MAILTO_LIMIT = 512  # Discord: a component URL
 ZWSP = "\u200b"
 
 _MENTION = re.compile(r"<(?=[@#/:]|a:|t:)")
-_PING = re.compile(r"@(?=everyone|here)")
+_PING = re.compile(r"(?<!\w)@(?=everyone|here)")
+"""`@everyone` / `@here` where they start a word; an address (`sam@heretech.io`) keeps no invisible character."""
 
 
 @dataclass(frozen=True)

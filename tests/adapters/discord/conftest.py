@@ -133,6 +133,8 @@ class Rig:
             token = call.path.split("/")[3]
             if token in self.on_message:
                 out[self.on_message[token]] = call.body
+        for call in self.fake.of("PATCH", r"/channels/\d+/messages/\d+"):
+            out[call.path.rsplit("/", 1)[1]] = call.body
         return out
 
     def screen(self, user: str) -> list[dict[str, Any]]:

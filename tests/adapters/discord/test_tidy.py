@@ -82,8 +82,12 @@ def test_a_refused_field_says_which_and_the_form_reopens_with_what_was_typed(run
         values = {c["custom_id"]: c.get("value") for row in reopened["data"]["components"]
                   for c in row.get("components", [row.get("component")]) if c}
         assert values["email"] == "sam@heretech" and values["phone"] == "+1 555", "what was typed comes back"
+        rig.modal_from = shown
         await rig.submit(USER, reopened["data"], {"email": "sam@heretech.io", "phone": ""})
         assert rig.question(USER).question != "signature"
+        live = [m for m in rig.screen(USER) if m["components"]]
+        assert len(live) == 1, "the question's own Fill in is collapsed too, not left live"
+        assert any(m["content"] == "✓ Sam · sam@heretech.io" for m in rig.screen(USER))
 
     run(scenario)
 

@@ -128,7 +128,7 @@ def test_no_text_can_close_a_code_block(text: str) -> None:
     assert block.startswith("```\n") and block.endswith("\n```")
     inner = block[4:-4]
     assert "``" not in inner and not inner.startswith("`") and not inner.endswith("`")
-    assert "@everyone" not in inner and "<@1>" not in inner
+    assert not re.search(r"(?<!\w)@everyone", inner) and "<@1>" not in inner
     assert inner.replace(render.ZWSP, "") == text
 
 
@@ -187,3 +187,9 @@ def test_a_long_say_goes_as_a_file() -> None:
     text = "Your history\n" + "line of history\n" * 500
     [message] = render.render(Say(text))
     assert message.file is not None and message.file.content == text and "Your history" in message.content
+
+
+def test_an_address_in_coach_text_keeps_no_invisible_character() -> None:
+    assert render.safe("Saved: sam@heretech.io") == "Saved: sam@heretech.io"
+    assert render.answered("Sam · sam@everyone.example") == "✓ Sam · sam@everyone.example"
+    assert "@everyone" not in render.safe("hi @everyone") and "@here" not in render.safe("@here!")
