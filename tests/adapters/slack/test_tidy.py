@@ -187,3 +187,19 @@ def test_the_messages_tab_welcomes_once(rig: Rig) -> None:
     welcomes = [c for c in rig.stub.of("chat.postMessage") if "Exit Coach" in (c.data.get("text") or "")]
     assert len(welcomes) == 1 and welcomes[0].data["channel"] == DM
     assert not rig.stub.of("views.publish"), "the Messages tab does not publish the Home view"
+
+
+def test_an_ephemeral_question_is_replaced_through_its_response_url(stub) -> None:  # noqa: ANN001
+    from exit_coach.adapters.slack.app import make_client
+    from exit_coach.adapters.slack.deliver import Outbox
+
+    outbox = Outbox(make_client("xoxb-test", base_url=stub.api), coach=None)  # type: ignore[arg-type]
+    origin = translate.Origin(channel="C1", response_url=f"{stub.url}/actions/9", message_ts="1700.1",
+                              ephemeral=True, record="Yes")
+    outbox.collapse(origin)
+    [replaced] = stub.of("response_url")
+    assert replaced.data["replace_original"] is True and replaced.data["text"] == "✓ Yes"
+    assert not stub.of("chat.update"), "chat.update can't reach an ephemeral message"
+    outbox.collapse(translate.Origin(channel="DU7", message_ts="1700.2", record="No"))
+    assert stub.of("chat.update")[0].data == {"channel": "DU7", "ts": "1700.2", "text": "✓ No",
+                                             "blocks": stub.of("chat.update")[0].data["blocks"]}
