@@ -106,7 +106,6 @@ def fence(body: str) -> str:
     return f"```\n{body}\n```"
 
 
-FENCE_ROOM = len(fence("")) + 2  # the fences, their newlines, and a zero-width space at either end
 
 
 def code(text: str) -> str:
