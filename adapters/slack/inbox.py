@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import IO
 
 log = logging.getLogger(__name__)
+COMPACT_AT = 1_000_000
+"""Bytes: once the journal is this long and nothing is open, it starts again empty."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Inbox:
             self._file.write(f"-{number}\n")
             self._file.flush()
             self._open -= 1
+            if self._open == 0 and self._file.tell() >= COMPACT_AT:
+                self._file.truncate(0)  # every line is crossed off: nothing to keep (appends go to the end)
 
     @property
     def open_entries(self) -> int:
