@@ -31,7 +31,7 @@ def _applied(db: Path) -> set[str]:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_finishes_every_acknowledged_event_then_exits(tmp_path: Path, faulty: FaultyStub,
                                                                     sig: int) -> None:
-    faulty.stall["chat.postMessage"] = 0.15  # replies are slow, so acked jobs are still queued at the signal
+    faulty.stall["chat.postMessage"] = 0.08  # replies are slow, so acked jobs are still queued at the signal
     proc = CoachProcess(faulty.api, f"sqlite:///{tmp_path / 'coach.db'}", tmp_path).start()
     try:
         assert _send_all(proc) == [200] * EVENTS
