@@ -187,10 +187,8 @@ class CoachClient(discord.Client):
         """Register the persistent components, sync `/withdraw`, start the reminder loop."""
         self.add_dynamic_items(components.CoachItem)
         await self.sync_commands()
-        if self.reminder_every:  # discord.ext.tasks: reconnects with backoff when the connection drops
-            self._reminders = tasks.loop(seconds=self.reminder_every, reconnect=True)(self._remind_round)
-            self._reminders.before_loop(self.wait_until_ready)
-            self._reminders.start()
+        if self.reminder_every:
+            self.start_reminders(self.reminder_every)
 
     async def sync_commands(self) -> None:
         """To `DISCORD_GUILD_ID` only when set (instant), else globally (may take a while to appear)."""
@@ -386,6 +384,15 @@ class CoachClient(discord.Client):
             async with self._locks.hold(key.user):
                 await self.outbox.deliver(key, Origin(), outcome.replies, outcome.threads)
         return len(due)
+
+    def start_reminders(self, every: float) -> tasks.Loop[Any]:
+        """Deliver due reminders every `every` seconds on a discord.ext.tasks loop, which waits until the
+        client is ready and reconnects with backoff when the connection drops."""
+        loop = tasks.loop(seconds=every, reconnect=True)(self._remind_round)
+        loop.before_loop(self.wait_until_ready)
+        loop.start()
+        self._reminders = loop
+        return loop
 
     async def _remind_round(self) -> None:
         """One round of the reminder loop; a failure is logged and the next round tries again."""

@@ -62,3 +62,40 @@ def test_a_5xx_after_the_message_was_made_does_not_post_it_twice(tmp_path: Path,
         assert len(flaky_creates["created"]) > len(shown)
 
     play(tmp_path, scenario)
+
+
+def test_the_reminder_loop_survives_a_failed_round_and_delivers(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from exit_coach.adapters.discord import ids
+    from tests.adapters.discord.test_delivery import to_stage_question
+
+    async def scenario(rig: Rig) -> None:
+        await to_stage_question(rig)
+        for value in ("screening", "no", "other_offer", "no", "email", "yes"):
+            if rig.question("111").kind == ids.FORM:
+                break
+            await rig.click("111", value)
+        while rig.question("111").kind == ids.FORM:
+            await rig.fill("111", {"name": "Sam", "email": "sam@example.com", "phone": ""})
+        await rig.click("111", "draft")
+        before = len(rig.texts("111"))
+        real_clock, real_due = rig.coach.clock, rig.coach.deliver_due
+        rig.coach.clock = lambda: real_clock() + timedelta(days=3)
+        calls = {"n": 0}
+
+        def flaky_due(**kw: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise OSError("the database went away for a moment")
+            return real_due(**kw)
+
+        rig.coach.deliver_due = flaky_due  # type: ignore[method-assign]
+        assert rig.client is not None
+        loop = rig.client.start_reminders(0.05)
+        from tests.adapters.discord.conftest import until
+
+        await until(lambda: len(rig.texts("111")) > before, what="a reminder after a failed round")
+        assert loop.is_running() and calls["n"] >= 2
+
+    play(tmp_path, scenario)
