@@ -111,6 +111,6 @@ def log_format() -> str:
 
 
 def inbox_dir() -> Path:
-    """`COACH_INBOX_DIR`: where `coach slack --http` journals acked events; default `<data folder>/inbox`."""
+    """`COACH_INBOX_DIR`: where `coach slack` journals acked events; default `<data folder>/inbox`."""
     value = os.environ.get("COACH_INBOX_DIR", "").strip()
     return Path(value).expanduser() if value else default_data_dir() / "inbox"

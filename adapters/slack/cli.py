@@ -8,9 +8,9 @@ line naming the variable (exit 2), never a traceback and never a secret's value.
 Also delivers due reminders (nudges, check-ins) of Slack users every minute.
 
 SIGTERM and SIGINT drain: stop taking requests (HTTP) or events (Socket Mode),
-finish every acknowledged event, then exit 0. In HTTP mode each acked event is
-journaled first (`inbox`); what a crash leaves unfinished is told to its user at
-the next start.
+finish every acknowledged event, then exit 0. Each acked event is journaled
+first (`inbox`); what a crash leaves unfinished is told to its user at the next
+start.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env(http=args.http)
         setup_logging()
-        bot = _start_bot(settings, inbox=args.http)
+        bot = _start_bot(settings)
     except ConfigError as exc:
         print(f"coach slack: {exc}", file=sys.stderr)
         return 2
@@ -145,21 +145,19 @@ def _serve_socket_mode(bot, settings: Settings, stop: threading.Event, reminders
     return 0 if drained else 1
 
 
-def _start_bot(settings: Settings, *, inbox: bool):  # noqa: ANN202 - SlackBot, imported lazily
+def _start_bot(settings: Settings):  # noqa: ANN202 - SlackBot, imported lazily
     from exit_coach.adapters.slack.app import build_app, make_client
     from exit_coach.adapters.slack.inbox import Inbox, orphans
     from exit_coach.service import open_coach
 
     coach = open_coach()
     client = make_client(settings.bot_token, base_url=settings.base_url)
-    journal, left = None, []
-    if inbox:
-        folder = inbox_dir()
-        try:
-            left = list(orphans(folder))
-            journal = Inbox(folder)
-        except OSError as exc:
-            raise ConfigError(f"COACH_INBOX_DIR can't be used ({exc.strerror or type(exc).__name__})") from None
+    folder = inbox_dir()  # both modes ack before the work: every acked event is journaled
+    try:
+        left = list(orphans(folder))
+        journal = Inbox(folder)
+    except OSError as exc:
+        raise ConfigError(f"COACH_INBOX_DIR can't be used ({exc.strerror or type(exc).__name__})") from None
     try:
         with _quiet("slack_bolt", "slack_sdk"):  # their own start-up noise; our one line says it all
             bot = build_app(coach, client, signing_secret=settings.signing_secret, inbox=journal)
