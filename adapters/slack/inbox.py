@@ -54,9 +54,14 @@ class Inbox:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.folder = folder
-        self.path = folder / f"inbox-{os.getpid()}-{os.urandom(4).hex()}.jsonl"
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        name = f"inbox-{os.getpid()}-{os.urandom(4).hex()}"
+        self.path = folder / f"{name}.jsonl"
+        # locked under a name `orphans` doesn't look at, then renamed: no other process can take it (and
+        # remove it) in between
+        fresh = folder / f".{name}.new"
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held while we live: tells `orphans` we are alive
+        os.rename(fresh, self.path)
         self._file: IO[str] = os.fdopen(fd, "a", encoding="utf-8")
         self._ids = count(1)
         self._lock = threading.Lock()
