@@ -68,19 +68,30 @@ class Inbox:
         self._open = 0
 
     def accept(self, entry: Entry) -> int:
-        """Write the event down; returns the number to pass to `done`."""
+        """Write the event down; returns the number to pass to `done` (0 when it could not be written:
+        the event is still handled, it just has no crash recovery; a full disk must not refuse it)."""
         with self._lock:
             number = next(self._ids)
-            self._file.write(f"+{number} {json.dumps(asdict(entry), separators=(',', ':'))}\n")
-            self._file.flush()
+            try:
+                self._file.write(f"+{number} {json.dumps(asdict(entry), separators=(',', ':'))}\n")
+                self._file.flush()
+            except OSError as exc:
+                log.error("inbox: could not journal an event (%s)", exc.strerror or type(exc).__name__)
+                return 0
             self._open += 1
             return number
 
     def done(self, number: int) -> None:
+        if not number:
+            return
         with self._lock:
-            self._file.write(f"-{number}\n")
-            self._file.flush()
             self._open -= 1
+            try:
+                self._file.write(f"-{number}\n")
+                self._file.flush()
+            except OSError as exc:
+                log.error("inbox: could not cross off an event (%s)", exc.strerror or type(exc).__name__)
+                return
             if self._open == 0 and self._file.tell() >= COMPACT_AT:
                 self._file.truncate(0)  # every line is crossed off: nothing to keep (appends go to the end)
 

@@ -53,3 +53,23 @@ def test_a_long_journal_starts_again_once_nothing_is_open(tmp_path: Path, monkey
     box.close()  # one still open: the file stays for the next start
     assert [e.user for e in orphans(tmp_path)] == ["Ukept"]
     assert kept == 21
+
+
+def test_a_journal_that_cannot_be_written_does_not_refuse_the_event(tmp_path: Path) -> None:
+    box = Inbox(tmp_path)
+
+    class Full:
+        closed = False
+
+        def write(self, _: str) -> int:
+            raise OSError(28, "No space left on device")
+
+        def flush(self) -> None:
+            pass
+
+    real, box._file = box._file, Full()  # type: ignore[assignment]
+    assert box.accept(_entry("U1")) == 0  # handled without a journal line, not refused
+    box.done(0)
+    assert box.open_entries == 0
+    box._file = real
+    box.close()
