@@ -1,0 +1,153 @@
+"""English word lists for draft lint: withdrawal, thanks, reasons, "we spoke", and tone.
+
+Data only (see `exit_coach.lint_rules.LanguageRules`); the checks are in `exit_coach.lint`.
+Tone lists were tuned on the development half of tests/core/lint_corpus only.
+"""
+
+from __future__ import annotations
+
+from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, any_of
+
+_NEGATION = any_of(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
+
+# Negative words that are criticism on their own. Word boundaries everywhere: "rude" is not "prudent".
+_STRONG = any_of(
+    r"\b(?:disorgani[sz]ed|unorgani[sz]ed|unprofessional\w*|rude(?:ly|ness)?|toxic|terrible|awful|horrible)\b",
+    r"\b(?:chaotic|chaos|lowball\w*|low-ball\w*|insult(?:s|ing|ed)?|ridiculous|incompetent|disrespect\w*)\b",
+    r"\b(?:condescending|arrogant|shady|sketchy|unacceptable|frustrat\w*|infuriat\w*|worst|pathetic)\b",
+    r"\b(?:exploitative|red flags?|bait and switch|waste of (?:my |our |your |an? )?\w{0,10}|wast(?:ed|ing) (?:my|our|weeks|months|days))\b",
+    r"\b(?:a mess|a joke|a scam|a farce|a (?:complete |total )?shambles|a disaster|(?:total|complete) mess|this mess)\b",
+    r"\b(?:poorly|badly|so poorly) (?:run|organi[sz]ed|managed|handled|designed|treated)\b",
+    r"\b(?:treated (?:so |very )?poorly|treated (?:with|like) (?:zero|no|numbers)|like numbers)\b",
+    r"\b(?:mislead\w*|misled|lied|lying|lies|dishonest|deceptive|scam|farce|shambles|disaster)\b",
+    r"\b(?:appall\w*|disgust\w*|offensive|shock(?:ed|ing)|absurd|laughable|clueless|dismissive|sloppy)\b",
+    r"\b(?:miserable|overworked|useless|pointless|embarrassing|ashamed|unrealistic|intrusive)\b",
+    r"\b(?:inappropriate|pushy|aggressive|ambushed|blindsided|interrogation|unprepared|ghost(?:ed|ing))\b",
+    r"\b(?:process|system) is broken\b|\bfree (?:labou?r|work)\b|\bstrung me along\b|\bstring(?:ing)? me along\b",
+    r"\b(?:let down|fed up|sick of|tired of|done (?:with|waiting)|dropped the ball|out of touch)\b",
+    r"\b(?:talk(?:ed|s|ing)? over me|interrupt(?:ed|ing) me|pressur(?:ed|ing) me|made me laugh|dragged on)\b",
+    r"\b(?:expected (?:far |much |a lot )?(?:more|better)|a step backwards?|for no (?:good )?reason)\b",
+    r"\b(?:glassdoor|review sites?|sharing my experience|(?:riddled|full) with (?:errors|mistakes))\b",
+    r"\b(?:jump through hoops|in the dark|in limbo|kept me waiting|left (?:a|me with a) bad taste)\b",
+    r"\b(?:uninterested|zero (?:respect|confidence|interest))\b",
+    r"\b(?:want nothing to do|refuse to work|regret (?:ever )?applying|deserve better|can't trust|cannot trust)\b",
+    r"\b(?:don't|do not|never) (?:contact|email|call) me again\b|\bstop (?:sending|contacting|emailing|calling)\b",
+    r"\b(?:can't|cannot|can not) believe\b|\bbeyond me\b|\bno resemblance\b",
+    r"\b(?:managed|handled|run) (?:so )?badly\b|\bhad no (?:idea|interest)\b|\bno idea what\b",
+)
+# Words that hint at criticism but are also said kindly ("I know this is disappointing"): half weight.
+_MILD = any_of(
+    r"\b(?:disappoint\w*|delays?|silence|vague|exhausting|sad|pity|shame|low|messy|confus\w*)\b",
+    r"\b(?:unclear|slow|late|contradict\w*|sick)\b",
+)
+_INTENSIFIERS = any_of(
+    r"\b(?:frankly|honestly|seriously|absolutely|completely|totally|utterly|incredibly|painfully)\b",
+    r"\b(?:obviously|clearly|entire|whole|even|beyond|constant(?:ly)?|every (?:single )?time)\b",
+)
+# Blame: "you"/"your team"/"nobody" doing something bad to me.
+_BLAME = any_of(
+    r"\b(?:nobody|no one|no-one|none of (?:you|your \w{1,20}|them))\b(?:\W{1,3}\w{1,20}){0,4}?\W{1,3}"
+    r"(?:bothered|repl\w*|return\w*|answer\w*|respond\w*|told|tell|explain\w*|care[sd]?|apologi[sz]\w*|"
+    r"had the courtesy|seemed|kept|prepared|show(?:ed)? up)\b",
+    r"\b(?:couldn't|could not|can't|cannot|didn't|did not|won't)(?: even)? be bothered\b|\bbother(?:ed)? to\b",
+    r"\bnot once\b|\bnone of your\b|\bno one had\b|\bheard (?:absolutely |literally )?nothing\b",
+    r"\byou(?:r \w{1,20})? (?:never|failed|lied|misled|ignored|ghosted|wasted|kept me|strung|obviously|clearly|"
+    r"really dropped|should be ashamed|have a lot to learn|made promises|made me|expect(?:ed)? me to)\b",
+    r"\byou know it\b|\b(?:your|the) \w{1,20} (?:kept|keeps) (?:changing|moving)\b",
+    r"\b(?:everything|anything) (?:we|you) (?:discussed|said|promised)\b",
+    r"\b(?:told|promised) (?:one thing|a \w{1,12} role)\b.{0,40}\b(?:then|opposite)\b",
+    r"\bwithout (?:asking|telling|warning) me\b|\bafter i (?:said no|declined)\b",
+    r"\bthe (?:complete|exact) opposite\b",
+    r"\bthat(?:'s| is) (?:frankly )?not how\b|\bnothing more than\b",
+    r"\b(?:can't|cannot|couldn't|could not) even\b",
+)
+# Sarcasm: thanks or praise for something bad, mock surprise, scare quotes.
+_SARCASM = any_of(
+    r"\bthanks? (?:you )?(?:so much |a lot |again )?for (?:nothing|wasting|letting me find|reschedul\w*|keeping me)\b",
+    r"\bthanks a lot\b|\bgreat job\b|\bway to\b|\bnice to finally\b|\bwhat a (?:surprise|waste|shock)\b",
+    r"\bhow (?:generous|convenient|nice|thoughtful)\b(?!.{0,20}\b(?:of you|offer)\b)|\boh,? (?:and|great|sure)\b",
+    r"\bi guess\b|\bapparently\b|\bsure, another\b|\bso-called\b|\bgood luck (?:finding|with that)\b",
+    r"\blet's just say\b|\bwow\b|\bbecause that's (?:exactly|just) what\b",
+    r"\"[^\"\n]{1,30}\" means\b|\bi can only assume\b",
+)
+# Praise negated ("not impressed", "no respect"): criticism by understatement.
+_NEGATED_PRAISE = any_of(
+    r"(?:\b(?:not|never|no|zero|hardly)\b|n['’]t\b)(?:\W{1,3}\w{1,20}){0,3}?\W{1,3}"
+    r"(?:impressed|professional(?:ly)?|respect(?:ed|ful)?|honest|fair(?:ly)?|transparent|organi[sz]ed|"
+    r"appreciate|inspire|confidence|courtesy|strong suit|one of your values|kept|prepared)\b",
+    r"(?:\b(?:not|never)\b|n['’]t\b) keep (?:its|your|their|his|her) (?:word|promises?)\b",
+)
+
+RULES = LanguageRules(
+    code="en",
+    name="English",
+    withdrawal=any_of(
+        r"\bwithdr[ae]w\w*",
+        r"\brescind\w*",
+        r"\bdeclin\w*",
+        r"\bpull(?:ing)? out\b",
+        r"\bturn(?:ing)? down\b",
+        r"\bno longer (?:be )?(?:available|interested|pursu|consider|a candidate|able to (?:accept|join|proceed)"
+        r"|mov\w* forward|proceed|continu)",
+        r"(?:\bnot|n['’]t) (?:be )?(?:moving|move|going) forward",
+        r"\b(?:not able|unable) to (?:accept|join|proceed|continue)\b",
+        r"\bstep(?:ping)? (?:back|away|aside)\b",
+        r"\bdecided not to\b",
+        r"\bremove (?:me|myself|my (?:application|candidacy|name))\b",
+        r"\b(?:won't|won’t|will not|cannot|can't|can’t) (?:be )?(?:join|accept|pursu|proceed|continu)",
+    ),
+    thanks=any_of(r"\bthank", r"\bthx\b", r"\bgrateful\b", r"\bgratitude\b", r"\bappreciat"),
+    call_made=any_of(
+        r"\bas (?:we )?discussed\b",
+        r"\bon the phone\b",
+        r"\b(?:our|my|today's|today’s|earlier|phone) call\b",
+        r"\bphone conversation\b",
+        r"\b(?:we|just) spoke\b",
+        r"\b(?:spoke|talked|speaking) (?:earlier|today|yesterday|this (?:morning|afternoon|evening))\b",
+        r"\b(?:spoke|talked|speaking) (?:on the phone|by phone)\b",
+    ),
+    # Relocation and visa are one logistic reason; repaying relocation costs or agreeing on visa next
+    # steps is logistics, not a reason. "Culture" and "fit" are often praise, hence the negation.
+    reasons=(
+        Reason(
+            "another offer",
+            any_of(
+                r"\b(?:another|other|competing|different|alternative) (?:job )?(?:offer|opportunit\w*|role|position|job)\b",
+                r"\baccepted (?:an? )?(?:offer|position|role|job)\b",
+                r"\belsewhere\b",
+            ),
+        ),
+        Reason("pay", any_of(r"\bsalary\b", r"\bcompensation\b", r"\bpay\b", r"\bbenefits package\b")),
+        Reason(
+            "personal reasons",
+            any_of(
+                r"\bpersonal\b",
+                r"\bmy (?:health|family)\b",
+                r"\bfamily (?:reasons|circumstances|matters|needs|situation)\b",
+                r"\bhealth (?:reasons|issues|concerns)\b",
+            ),
+        ),
+        Reason(
+            "relocation or visa",
+            any_of(r"\brelocat", r"\bvisa\b", r"\bsponsorship\b", r"\bimmigration\b"),
+            not_with=any_of(
+                r"\bsteps?\b", r"\brepa(?:y|id|ying|yment)\b", r"\bsettl", r"\b(?:assistance|costs|expenses)\b"
+            ),
+        ),
+        Reason("the commute", any_of(r"\bcommut")),
+        Reason("culture", any_of(r"\bcultur(?:e|al)\b(?! fit)"), only_with=_NEGATION),
+        Reason("fit", any_of(r"\bfit\b", r"\bmismatch", r"\bmatch\b", r"\balign", r"\bscope\b"), only_with=_NEGATION),
+    ),
+    tone=ToneWords(
+        strong=_STRONG,
+        mild=_MILD,
+        intensifiers=_INTENSIFIERS,
+        blame=_BLAME,
+        sarcasm=_SARCASM,
+        negated_praise=_NEGATED_PRAISE,
+    ),
+    word_budget=1.0,
+    stopwords=frozenset(
+        "the and you your for with that this have will would thank thanks my our am is are was not to of".split()
+    ),
+)

@@ -1,0 +1,66 @@
+"""The shape of one language's lint word lists, and the registry of languages lint knows.
+
+This module owns `LanguageRules` (what a language must supply for the word-based checks:
+withdrawal, thanks, reasons, tone, the "we already spoke" cue and the word budget) and
+`RULES`, the lookup by language code. The word lists themselves live in one module per
+language (`lint_en`, `lint_es`, `lint_de`, `lint_fr`); the checks live in `exit_coach.lint`
+and `exit_coach.lint_tone`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def any_of(*alternatives: str) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of `alternatives`."""
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One kind of reason: the label the user sees and the words that give it away in a sentence."""
+
+    label: str
+    cue: re.Pattern[str]
+    only_with: re.Pattern[str] | None = None  # counts only in a sentence that also matches this
+    not_with: re.Pattern[str] | None = None  # never counts in a sentence that also matches this
+
+
+@dataclass(frozen=True)
+class ToneWords:
+    """What gives criticism away in one language; each pattern's match is shown to the user.
+
+    A sentence is critical when its weights add up to 1: one `strong` word, one `blame` or
+    `sarcasm` pattern, or one `negated_praise` does it alone; `mild` words and `intensifiers`
+    count half, so "frankly disappointed" is critical and "I know this is disappointing" is not.
+    `shouting_words` are all-caps words that are shouting even alone (ALL-CAPS runs of three
+    words and "!!" runs are caught for every language in `exit_coach.lint_tone`).
+    """
+
+    strong: re.Pattern[str]
+    mild: re.Pattern[str]
+    intensifiers: re.Pattern[str]
+    blame: re.Pattern[str]
+    sarcasm: re.Pattern[str]
+    negated_praise: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """Everything the word-based checks need in one language."""
+
+    code: str
+    name: str
+    withdrawal: re.Pattern[str]
+    thanks: re.Pattern[str]
+    call_made: re.Pattern[str]
+    reasons: tuple[Reason, ...]
+    tone: ToneWords
+    word_budget: float  # the English word limits times this: the same message takes more words here
+    stopwords: frozenset[str]  # frequent function words, to notice a draft written in another language
+
+
+LANGUAGES: tuple[str, ...] = ("en", "es", "de", "fr")
+"""The language codes lint checks, English first (the default)."""
