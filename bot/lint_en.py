@@ -6,7 +6,9 @@ Tone lists were tuned on the development half of tests/core/lint_corpus only.
 
 from __future__ import annotations
 
+from exit_coach.lint_en_words import CRITICAL_WORDS
 from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, any_of
+
 
 _NEGATION = any_of(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
 
@@ -15,13 +17,27 @@ _STRONG = any_of(
     r"\b(?:disorgani[sz]ed|unorgani[sz]ed|unprofessional\w*|rude(?:ly|ness)?|toxic|terrible|awful|horrible)\b",
     r"\b(?:chaotic|chaos|lowball\w*|low-ball\w*|insult(?:s|ing|ed)?|ridiculous|incompetent|disrespect\w*)\b",
     r"\b(?:condescending|arrogant|shady|sketchy|unacceptable|frustrat\w*|infuriat\w*|worst|pathetic)\b",
-    r"\b(?:exploitative|red flags?|bait and switch|waste of (?:my |our |your |an? )?\w{0,10}|wast(?:ed|ing) (?:my|our|weeks|months|days))\b",
+    r"\b(?:exploitative|(?<!\bno )(?<!\bany )red flags?|bait and switch|waste of (?:my |our |your |an? )?\w{0,10}|wast(?:ed|ing))\b",
     r"\b(?:a mess|a joke|a scam|a farce|a (?:complete |total )?shambles|a disaster|(?:total|complete) mess|this mess)\b",
     r"\b(?:poorly|badly|so poorly) (?:run|organi[sz]ed|managed|handled|designed|treated)\b",
     r"\b(?:treated (?:so |very )?poorly|treated (?:with|like) (?:zero|no|numbers)|like numbers)\b",
     r"\b(?:mislead\w*|misled|lied|lying|lies|dishonest|deceptive|scam|farce|shambles|disaster)\b",
     r"\b(?:appall\w*|disgust\w*|offensive|shock(?:ed|ing)|absurd|laughable|clueless|dismissive|sloppy)\b",
-    r"\b(?:miserable|overworked|useless|pointless|embarrassing|ashamed|unrealistic|intrusive)\b",
+    r"\b(?:miserable|overworked|useless|pointless|embarrass(?:ing|ment)|ashamed|unrealistic|intrusive)\b",
+    r"\b(?:dysfunctional|disposable|amateur(?:ish| hour)|outdated|irrelevant|humiliat\w*|box-ticking|tick-box)\b",
+    r"\b(?:grilled|badgered|pestered|hounded|harass\w*) me\b|\bfobbed off\b|\bcontradict\w*",
+    r"\bwarn(?:ing)? (?:my network|others|people|friends)\b|\bhard to believe\b",
+    r"\b(?:sexist|racist|ageist|homophobic|misogynist\w*|discriminat\w*|junk|rubbish|garbage|trash|crap)\b",
+    r"\blost (?:all )?(?:respect|faith|trust|confidence)\b|\bdrag(?:ged|ging)? (?:your|their|its|his|her) feet\b",
+    r"\bmak\w* (?:candidates|me|people|us) (?:squirm|suffer|beg)\b|\b(?:were|was|is) (?:my|our) problem\b",
+    r"\b(?:a |pure )(?:fantasy|fiction)\b",
+    r"\broll(?:ed|ing|s)? (?:his|her|their|your) eyes\b|\bcut(?:s|ting)? corners\b|\b(?:ego|power) trip\b",
+    r"\bstuck in the past\b|\bbehind the times\b|\bhung (?:me |us )?out to dry\b|\bno (?:faith|clue)\b",
+    r"\bmade up (?:a|an|the|some) (?:deadline|excuse|story|number|reason)s?\b|\bno intention of\b",
+    r"\bleft (?:me |us )?(?:hanging|in limbo|in the dark)\b|\b(?:checking|on) (?:his|her|their) phone\b",
+    r"\bnone of (?:it|them|this|that) (?:was|were|is|are) (?:good|great|positive|encouraging)\b|\bhow not to\b",
+    r"\blike a (?:debt collector|cult|zoo|prison|sweatshop|circus)\b|\bfor good reason\b|\bhazing\b",
+    r"\b(?:astonish\w*|stagger\w*|baffl\w*|mind-boggling) that\b",
     r"\b(?:inappropriate|pushy|aggressive|ambushed|blindsided|interrogation|unprepared|ghost(?:ed|ing))\b",
     r"\b(?:process|system) is broken\b|\bfree (?:labou?r|work)\b|\bstrung me along\b|\bstring(?:ing)? me along\b",
     r"\b(?:let down|fed up|sick of|tired of|done (?:with|waiting)|dropped the ball|out of touch)\b",
@@ -37,8 +53,8 @@ _STRONG = any_of(
 )
 # Words that hint at criticism but are also said kindly ("I know this is disappointing"): half weight.
 _MILD = any_of(
-    r"\b(?:disappoint\w*|delays?|silence|vague|exhausting|sad|pity|shame|low|messy|confus\w*)\b",
-    r"\b(?:unclear|slow|late|contradict\w*|sick)\b",
+    r"\b(?:disappoint\w*|delays?|silence|vague|exhaust\w*|sad|pity|shame|low|messy|confus\w*|endless|tiresome)\b",
+    r"\b(?:unclear|slow|late|sick)\b",
 )
 _INTENSIFIERS = any_of(
     r"\b(?:frankly|honestly|seriously|absolutely|completely|totally|utterly|incredibly|painfully)\b",
@@ -48,7 +64,7 @@ _INTENSIFIERS = any_of(
 _BLAME = any_of(
     r"\b(?:nobody|no one|no-one|none of (?:you|your \w{1,20}|them))\b(?:\W{1,3}\w{1,20}){0,4}?\W{1,3}"
     r"(?:bothered|repl\w*|return\w*|answer\w*|respond\w*|told|tell|explain\w*|care[sd]?|apologi[sz]\w*|"
-    r"had the courtesy|seemed|kept|prepared|show(?:ed)? up)\b",
+    r"had the courtesy|seemed|kept|prepared|show(?:ed)? up|read|looked|listened|checked)\b",
     r"\b(?:couldn't|could not|can't|cannot|didn't|did not|won't)(?: even)? be bothered\b|\bbother(?:ed)? to\b",
     r"\bnot once\b|\bnone of your\b|\bno one had\b|\bheard (?:absolutely |literally )?nothing\b",
     r"\byou(?:r \w{1,20})? (?:never|failed|lied|misled|ignored|ghosted|wasted|kept me|strung|obviously|clearly|"
@@ -65,10 +81,12 @@ _BLAME = any_of(
 _SARCASM = any_of(
     r"\bthanks? (?:you )?(?:so much |a lot |again )?for (?:nothing|wasting|letting me find|reschedul\w*|keeping me)\b",
     r"\bthanks a lot\b|\bgreat job\b|\bway to\b|\bnice to finally\b|\bwhat a (?:surprise|waste|shock)\b",
-    r"\bhow (?:generous|convenient|nice|thoughtful)\b(?!.{0,20}\b(?:of you|offer)\b)|\boh,? (?:and|great|sure)\b",
+    r"^\W{0,3}how (?:generous|convenient|nice|thoughtful|kind|lovely)\b(?! of you)|\boh,? (?:and|great|sure)\b",
     r"\bi guess\b|\bapparently\b|\bsure, another\b|\bso-called\b|\bgood luck (?:finding|with that)\b",
     r"\blet's just say\b|\bwow\b|\bbecause that's (?:exactly|just) what\b",
     r"\"[^\"\n]{1,30}\" means\b|\bi can only assume\b",
+    r"^\W{0,3}(?:brilliant|great|lovely|perfect|fantastic|wonderful|super)\b(?: of you)?[,!]? (?:another|to \w{1,12} me)\b",
+    r"\b(?:great|brilliant|superb|excellent|stellar|fantastic|wonderful) \w{1,20},? as (?:always|usual|ever)\b",
 )
 # Praise negated ("not impressed", "no respect"): criticism by understatement.
 _NEGATED_PRAISE = any_of(
@@ -145,6 +163,10 @@ RULES = LanguageRules(
         blame=_BLAME,
         sarcasm=_SARCASM,
         negated_praise=_NEGATED_PRAISE,
+        # VADER's 7,500-word sentiment lexicon was tried as well; on the development half it caught
+        # nothing these lists miss, so it did not earn a dependency.
+        words=CRITICAL_WORDS,
+        negators=frozenset("not no never nothing nobody without hardly cannot".split()),
     ),
     word_budget=1.0,
     stopwords=frozenset(

@@ -10,7 +10,7 @@ and `exit_coach.lint_tone`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def any_of(*alternatives: str) -> re.Pattern[str]:
@@ -35,8 +35,9 @@ class ToneWords:
     A sentence is critical when its weights add up to 1: one `strong` word, one `blame` or
     `sarcasm` pattern, or one `negated_praise` does it alone; `mild` words and `intensifiers`
     count half, so "frankly disappointed" is critical and "I know this is disappointing" is not.
-    `shouting_words` are all-caps words that are shouting even alone (ALL-CAPS runs of three
-    words and "!!" runs are caught for every language in `exit_coach.lint_tone`).
+    ALL-CAPS runs of three words and "!!" runs are caught for every language in
+    `exit_coach.lint_tone`. `words` is the broad lexicon of single critical words: each counts
+    like a `strong` match unless one of the `negators` stands just before it ("not unfair").
     """
 
     strong: re.Pattern[str]
@@ -45,6 +46,8 @@ class ToneWords:
     blame: re.Pattern[str]
     sarcasm: re.Pattern[str]
     negated_praise: re.Pattern[str]
+    words: frozenset[str] = field(default_factory=frozenset)
+    negators: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)

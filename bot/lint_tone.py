@@ -28,6 +28,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SHOUT_WORDS = 3
 _SHOUT_LETTERS = 10
 _SHOWN_CHARS = 28
+_NEGATION_SCOPE = 3  # "no hard feelings", "never meant to cause any": a negator up to three words back
 
 
 def critical_words(text: str, tone: ToneWords) -> list[str]:
@@ -53,6 +54,9 @@ def _judge(sentence: str, tone: ToneWords) -> list[str]:
         for match in pattern.finditer(sentence):
             score += 1
             evidence.append(_shown(match.group()))
+    found = _lexicon_words(sentence, tone)
+    score += len(found)
+    evidence += found
     mild = [_shown(match.group()) for match in tone.mild.finditer(sentence)]
     if mild:
         score += 0.5 * len(mild)
@@ -67,6 +71,20 @@ def _judge(sentence: str, tone: ToneWords) -> list[str]:
         score += 1
         evidence.append("ALL CAPS")
     return evidence if score >= CRITICAL else []
+
+
+def _lexicon_words(sentence: str, tone: ToneWords) -> list[str]:
+    """Words of the sentence in the critical lexicon, unless a negator stands just before."""
+    words = [match.group().lower() for match in _WORD.finditer(sentence)]
+    found = []
+    for index, word in enumerate(words):
+        if word not in tone.words:
+            continue
+        before = words[max(0, index - _NEGATION_SCOPE) : index]
+        if any(earlier in tone.negators or earlier.endswith(("n't", "n’t")) for earlier in before):
+            continue
+        found.append(word)
+    return found
 
 
 def _shouts(sentence: str) -> bool:

@@ -20,10 +20,20 @@ CORPUS = Path(__file__).with_name("lint_corpus")
 FLOOR = 0.9
 
 
-def sentences(name: str) -> list[str]:
-    """The sentences of one corpus file: one per line, `#` comments and blank lines skipped."""
-    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+def sentences(name: str, *, batch: int | None = None) -> list[str]:
+    """The sentences of one corpus file (one per line, `#` comments skipped), or of one batch of it.
+
+    Batch 2 starts at a `# batch 2` line: sentences written after the first held-out measurement,
+    so its held-out part is the one never seen while tuning.
+    """
+    found: list[str] = []
+    current = 1
+    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# batch "):
+            current = int(line.split()[2].rstrip(":"))
+        elif line.strip() and not line.startswith("#") and batch in (None, current):
+            found.append(line.strip())
+    return found
 
 
 def half(sentence: str) -> str:
