@@ -25,7 +25,7 @@ PEOPLE = _words(
     unresponsive ignorant prejudiced biased sexist racist ageist bigoted homophobic misogynistic creepy
     sleazy shady sketchy dodgy slimy devious shifty cagey hypocritical hypocrisy greedy exploitative
     predatory ruthless heartless cynical jaded dishonesty liar liars rudest laziness arrogantly
-    unprofessional unprofessionally unethical 
+    unprofessional unprofessionally unethical
     """
 )
 
@@ -51,7 +51,7 @@ THINGS = _words(
     """
     shambles farce circus nightmare disaster fiasco debacle scam sham charade fraud
     sweatshop madhouse clowns clown nonsense insult disgrace embarrassment travesty outrage ego egos
-    favouritism favoritism nepotism lowball lowballed lowballing garbage rubbish junk trash crap 
+    favouritism favoritism nepotism lowball lowballed lowballing garbage rubbish junk trash crap
     red-flag cowboys amateurs
     """
 )

@@ -63,6 +63,9 @@ class LanguageRules:
     tone: ToneWords
     word_budget: float  # the English word limits times this: the same message takes more words here
     stopwords: frozenset[str]  # frequent function words, to notice a draft written in another language
+    withdrawal_example: str  # one plain withdrawal sentence, shown when a draft lacks one
+    rescind_example: str  # the same for an accepted offer
+    thanks_example: str
 
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "de", "fr")
