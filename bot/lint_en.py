@@ -39,6 +39,26 @@ _STRONG = any_of(
     r"\bnone of (?:it|them|this|that) (?:was|were|is|are) (?:good|great|positive|encouraging)\b|\bhow not to\b",
     r"\blike a (?:debt collector|cult|zoo|prison|sweatshop|circus)\b|\bfor good reason\b|\bhazing\b",
     r"\b(?:astonish\w*|stagger\w*|baffl\w*|mind-boggling) that\b",
+    r"\black of (?:basic |any |common )?(?:manners|respect|courtesy|professionalism|communication|transparency|"
+    r"organi[sz]ation|structure|clarity|honesty|integrity|empathy|care|direction|leadership|decency)\b",
+    r"\btreat(?:ed|s|ing)? (?:me|us|candidates|people|applicants|staff|employees|my \w{1,20}) (?:as|like)\b",
+    r"\bmade (?:me )?(?:to )?feel (?:like|as if|small|stupid|unwelcome|worthless|invisible)\b",
+    r"\bno (?:serious|decent|reasonable|professional|self-respecting|competent|sane) "
+    r"(?:company|employer|organi[sz]ation|person|business|recruiter|manager)\b",
+    r"\blost (?:my |all )?(?:patience|interest|respect|faith|trust|confidence)\b",
+    r"\b(?:you|you've|you have|your \w{1,20} (?:has|have)) made it (?:very |abundantly |perfectly )?clear that\b",
+    r"\bsold (?:to )?(?:me|us) as\b|\binto the ground\b|\b(?:leaves?|left) (?:a lot|much) to be desired\b",
+    r"\b(?:says|said|speaks|spoke|tells|told) (?:me |us )?(?:it all|everything|volumes)\b|\bpar for the course\b",
+    r"\b(?:more interested in|cares? more about|cared more about) \w{1,20}(?: \w{1,20})? than\b",
+    r"\b(?:was|were) kept waiting\b|\bwith no (?:explanation|apology|warning)\b|\bthe (?:basic |common )?decency\b",
+    r"\bempty promises\b|\ballergic to\b|\btalked down to\b|\blooked down on\b|\b(?:mov|shift)\w* the goalposts\b",
+    r"\b(?:talks?|talking|preach\w*) about \w{1,20} (?:while|but)\b|\bidea of \w{1,20} is\b|\byet another\b",
+    r"\bno longer surprised\b|\bnot (?:even )?surprised (?:anymore|any more)\b",
+    r"\bwithout (?:a word of |any )(?:apology|explanation|warning)\b",
+    r"\b(?:couldn't|could not|can't|cannot) (?:organi[sz]e|manage|run|plan) (?:a|an|the)\b",
+    r"\bhow (?:little|badly|poorly)\b",
+    r"\bno (?:respect|regard|consideration|care) for\b|\b(?:zero|no|little) (?:effort|thought) (?:was|went|into)\b",
+    r"\boffice politics\b|\binfighting\b|\blip service\b|\bbreach of (?:trust|faith|contract)\b|\bhalf-truths?\b",
     r"\b(?:inappropriate|pushy|aggressive|ambushed|blindsided|interrogation|unprepared|ghost(?:ed|ing))\b",
     r"\b(?:process|system) is broken\b|\bfree (?:labou?r|work)\b|\bstrung me along\b|\bstring(?:ing)? me along\b",
     r"\b(?:let down|fed up|sick of|tired of|done (?:with|waiting)|dropped the ball|out of touch)\b",
@@ -80,21 +100,33 @@ _BLAME = any_of(
 )
 # Sarcasm: thanks or praise for something bad, mock surprise, scare quotes.
 _SARCASM = any_of(
+    # Rhetorical questions: "Why did nobody tell me?", "How can you expect ...?", "Who does that?"
+    r"^\W{0,3}(?:\w{1,12}, )?(?:why (?:did|didn't|would|does|do|is|was|were|are|can't|couldn't|wasn't|on earth)"
+    r"(?! (?:i|we)\b)|"
+    r"how (?:can|could|dare) (?:you|anyone|they|a company|your)|how do you (?:expect|justify|explain)|"
+    r"who (?:in their right mind|would|does|on earth|\w{1,15}s (?:a|an|the))|what (?:was|is) the point|"
+    r"is this how|what kind of)\b[^?]{0,200}\?",
     r"\bthanks? (?:you )?(?:so much |a lot |again )?for (?:nothing|wasting|letting me find|reschedul\w*|keeping me)\b",
-    r"\bthanks a lot\b|\bgreat job\b|\bway to\b|\bnice to finally\b|\bwhat a (?:surprise|waste|shock)\b",
+    r"\bthanks a lot\b|\bgreat job\b|^\W{0,3}way to\b|\bnice to finally\b|\bwhat a (?:surprise|waste|shock)\b",
     r"^\W{0,3}how (?:generous|convenient|nice|thoughtful|kind|lovely)\b(?! of you)|\boh,? (?:and|great|sure)\b",
     r"\bi guess\b|\bapparently\b|\bsure, another\b|\bso-called\b|\bgood luck (?:finding|with that)\b",
     r"\blet's just say\b|\bwow\b|\bbecause that's (?:exactly|just) what\b",
-    r"\"[^\"\n]{1,30}\" means\b|\bi can only assume\b",
-    r"^\W{0,3}(?:brilliant|great|lovely|perfect|fantastic|wonderful|super)\b(?: of you)?[,!]? "
+    r"\"[^\"\n]{1,30}\" means\b|\bi can only assume\b|,\s{0,3}why not\W{0,3}$|^\W{0,3}sure, (?:a|an|another)\b",
+    r"\b(?:another|so-called) [\"“][^\"”\n]{1,25}[\"”]",
+    r"^\W{0,3}(?:brilliant|great|lovely|perfect|fantastic|wonderful|super|fabulous|marvell?ous|terrific|splendid)\b"
+    r"(?: of you)?[,!]? "
     r"(?:another|to \w{1,12} me)\b",
     r"\b(?:great|brilliant|superb|excellent|stellar|fantastic|wonderful) \w{1,20},? as (?:always|usual|ever)\b",
 )
 # Praise negated ("not impressed", "no respect"): criticism by understatement.
 _NEGATED_PRAISE = any_of(
-    r"(?:\b(?:not|never|no|zero|hardly)\b|n['’]t\b)(?:\W{1,3}\w{1,20}){0,3}?\W{1,3}"
-    r"(?:impressed|professional(?:ly)?|respect(?:ed|ful)?|honest|fair(?:ly)?|transparent|organi[sz]ed|"
-    r"appreciate|inspire|confidence|courtesy|strong suit|one of your values|kept|prepared)\b",
+    r"(?:\b(?:not|never|no|zero|hardly|barely|least|far from|anything but)\b|n['’]t\b|\bless than\b)"
+    r"(?:\W{1,3}\w{1,20}){0,3}?\W{1,3}"
+    r"(?:impressed|professional(?:ly)?|respect(?:ed|ful)?|honest|fair(?:ly)?|"
+    r"transparent|organi[sz]ed|appreciate|inspire|confidence|courtesy|strong suit|one of your values|kept|"
+    r"prepared|acceptable|appropriate|reasonable|serious|competent|consistent|reliable|welcoming|polite|"
+    r"courteous|friendly|helpful|value|valued|care[ds]?|listen(?:ed)?|good enough)\b"
+    r"(?! (?:for|of|on|to) (?:me|you|them|the team)\b)",  # "it wouldn't be fair to you": about me, not them
     r"(?:\b(?:not|never)\b|n['’]t\b) keep (?:its|your|their|his|her) (?:word|promises?)\b",
 )
 

@@ -75,5 +75,21 @@ FEELINGS = _words(
     """
 )
 
-CRITICAL_WORDS: frozenset[str] = PEOPLE | PROCESS | THINGS | ACTIONS | FEELINGS
+MORE = _words(
+    """
+    afterthought nuisance excuses glorified badmouthed badmouthing bad-mouthing deceit backstabbing
+    cowardly spineless vindictive unwelcoming cliquey cliquish elitist snobbish snobby pretentious pompous
+    self-important smarmy obnoxious unbearable intolerable insufferable understaffed gaslighting gaslit
+    gaslighted misrepresented misrepresentation misrepresenting overpromised underdelivered backpedalled
+    backpedaled u-turn stingy miserly penny-pinching pittance peanuts drudgery dead-end menial
+    mansplained mansplaining cultish nosy prying unlawful crooked corrupt cronyism ineptitude carelessness
+    sloppiness disregard runaround run-around flaky flakey unreliable disorganisation disorganization
+    dysfunction turmoil poisonous harassment unsafe dishonourable dishonorable stonewall belittle undermined
+    sidelined railroaded strong-armed coerced bungling fumbled botch shambles disgrace hypocrite hypocrites
+    cheapskate exploit exploiting exploitation unprofessionalism rudeness hostility incompetently sloppily
+    baffled bewildered laughably brags bragging boasts yawning yawned yawn buzzwords smirked smirking sneered
+    """
+)
+
+CRITICAL_WORDS: frozenset[str] = PEOPLE | PROCESS | THINGS | ACTIONS | FEELINGS | MORE
 """Every single word that criticises on its own."""
