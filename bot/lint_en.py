@@ -7,7 +7,7 @@ Tone lists were tuned on the development half of tests/core/lint_corpus only.
 from __future__ import annotations
 
 from exit_coach.lint_en_words import CRITICAL_WORDS
-from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, any_of
+from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, Unanchored, any_of
 
 _NEGATION = any_of(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
 
@@ -130,6 +130,34 @@ _NEGATED_PRAISE = any_of(
     r"(?:\b(?:not|never)\b|n['’]t\b) keep (?:its|your|their|his|her) (?:word|promises?)\b",
 )
 
+_UNANCHORED = Unanchored(
+    target=any_of(
+        # Them, by name; a bare "you" is left out: in a call script's cues "you" is the user.
+        r"\b(?:your|their|team|teams|recruiters?|panel|managers?|interviewers?|hr)\b",
+        r"\b(?:company|firm|employer|leadership|director|ceo|process|interviews?|offer|package|contract|salary)\b",
+        r"\b(?:pay|benefits|advert|ad|description|assessment|test|round|culture|office|people|department|staff)\b",
+        r"\b(?:onboarding|hiring|recruitment|references)\b",
+    ),
+    about_me=any_of(r"\b(?:i|i'm|i've|i'd|i'll|my|me|mine|myself)\b", r"\bi['’](?:m|ve|d|ll)\b"),
+    warm=any_of(
+        r"\b(?:thank\w*|appreciat\w*|enjoy\w*|pleasure|great|impress\w*|generous|kind\w*|welcom\w*|helpful|fair)\b",
+        r"\b(?:wonderful|glad|happy|best|luck|hope\w*|wish\w*|respect\w*|grateful|lovely|excellent|good|nice)\b",
+        r"\b(?:thoughtful|valu\w*|admir\w*|fan|privilege|honou?r\w*|passion\w*|promising|fascinating|inspir\w*)\b",
+        r"\b(?:insightful|interesting|excit\w*|remarkable|outstanding|brilliant|superb|smooth|clear|quick|prompt)\b",
+        r"\b(?:organi[sz]ed|professional|friendly|supportive|warm\w*|open\w*|honest\w*|transparent|competitive)\b",
+        r"\b(?:attractive|talented|skilled|smart|capable|dedicated|positive|pleasant|enjoyable|useful|informative)\b",
+        r"\b(?:engaging|rewarding|genuine\w*|well|success\w*|sure|confident|patien\w*|flexib\w*|understanding)\b",
+        r"\b(?:stood out|highlight|delight\w*|love|loved|congratulat\w*|proud|strong|talent|pleased|safe)\b",
+        r"\b(?:nothing|no way) (?:you|anyone) could\b",  # reassurance: "there is nothing you could have done"
+    ),
+    logistics=any_of(
+        r"\b(?:attached|return\w*|sign\w*|documents?|laptop|equipment|bonus|repay\w*|start date|notice|call\w*)\b",
+        r"\b(?:email\w*|phone|contact\w*|confirm\w*|schedul\w*|next steps|please|let me know|withdraw\w*)\b",
+        r"\b(?:declin\w*|no need|don't hesitate|visa|relocat\w*|sponsor\w*|arrived|sent|attach\w*|today)\b",
+        r"^\W{0,3}(?:dear|hi|hello|hey|to whom|good (?:morning|afternoon|evening)|regards|sincerely|cheers)\b",
+    ),
+)
+
 RULES = LanguageRules(
     code="en",
     name="English",
@@ -201,6 +229,7 @@ RULES = LanguageRules(
         # VADER's 7,500-word sentiment lexicon was tried as well; on the development half it caught
         # nothing these lists miss, so it did not earn a dependency.
         words=CRITICAL_WORDS,
+        unanchored=_UNANCHORED,
         negators=frozenset(["not", "no", "never", "nothing", "nobody", "without", "hardly", "cannot"]),
     ),
     word_budget=1.0,

@@ -29,6 +29,22 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Unanchored:
+    """A sentence about the employer that is neither warm nor about me nor logistics reads as a verdict.
+
+    In a withdrawal, what is said about them is thanks or praise ("your team was welcoming"),
+    and everything else is about me ("I have accepted another offer") or logistics ("I will
+    return the laptop"). A sentence that names them (`target`) and is none of those
+    ("the salary band you published was a lie") is judged critical.
+    """
+
+    target: re.Pattern[str]
+    about_me: re.Pattern[str]
+    warm: re.Pattern[str]
+    logistics: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class ToneWords:
     """What gives criticism away in one language; each pattern's match is shown to the user.
 
@@ -48,6 +64,7 @@ class ToneWords:
     negated_praise: re.Pattern[str]
     words: frozenset[str] = field(default_factory=frozenset)
     negators: frozenset[str] = field(default_factory=frozenset)
+    unanchored: Unanchored | None = None
 
 
 @dataclass(frozen=True)

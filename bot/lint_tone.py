@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 
-from exit_coach.lint_rules import ToneWords
+from exit_coach.lint_rules import ToneWords, Unanchored
 
 CRITICAL = 1.0
 """The score at which a sentence counts as critical."""
 
-# A sentence: text up to its terminators, which are kept so "!!" stays visible.
+# A sentence: text up to its terminators, which are kept so "!!" stays visible. A single line break
+# is only wrapping (it is read as a space); a blank line ends a sentence too.
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+_WRAPPED = re.compile(r"(?<=[^\n])\n(?![ \t]{0,40}\n)")
 _EXCLAMATION_RUN = re.compile(r"[!?]*!(?:[!?]+)|\?!")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Shouting: three or more all-caps words in a row ("I AM DONE WITH THIS"), at least ten letters in all;
@@ -28,13 +30,14 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SHOUT_WORDS = 3
 _SHOUT_LETTERS = 10
 _SHOWN_CHARS = 28
+_VERDICT_WORDS = 4  # a greeting or a sign-off ("Dear hiring team,") is not a verdict
 _NEGATION_SCOPE = 3  # "no hard feelings", "never meant to cause any": a negator up to three words back
 
 
 def critical_words(text: str, tone: ToneWords) -> list[str]:
     """The words that make sentences of `text` critical, in order, each once; empty when the tone is fine."""
     evidence: list[str] = []
-    for match in _SENTENCE.finditer(text):
+    for match in _SENTENCE.finditer(_WRAPPED.sub(" ", text)):
         for item in _judge(match.group(), tone):
             if item not in evidence:
                 evidence.append(item)
@@ -54,6 +57,9 @@ def _judge(sentence: str, tone: ToneWords) -> list[str]:
         for match in pattern.finditer(sentence):
             score += 1
             evidence.append(_shown(match.group()))
+    if tone.unanchored is not None and _is_unanchored_verdict(sentence, tone.unanchored):
+        score += 1
+        evidence.append(_shown(sentence.strip()))
     found = _lexicon_words(sentence, tone)
     score += len(found)
     evidence += found
@@ -71,6 +77,18 @@ def _judge(sentence: str, tone: ToneWords) -> list[str]:
         score += 1
         evidence.append("ALL CAPS")
     return evidence if score >= CRITICAL else []
+
+
+def _is_unanchored_verdict(sentence: str, rules: Unanchored) -> bool:
+    """Whether the sentence names the employer without warmth, without me and without logistics."""
+    return (
+        not sentence.rstrip().endswith("?")  # a question asks (rhetorical ones are `sarcasm`)
+        and len(_WORD.findall(sentence)) >= _VERDICT_WORDS
+        and rules.target.search(sentence) is not None
+        and rules.about_me.search(sentence) is None
+        and rules.warm.search(sentence) is None
+        and rules.logistics.search(sentence) is None
+    )
 
 
 def _lexicon_words(sentence: str, tone: ToneWords) -> list[str]:
