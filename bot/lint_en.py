@@ -58,6 +58,8 @@ _STRONG = any_of(
     r"\b(?:couldn't|could not|can't|cannot) (?:organi[sz]e|manage|run|plan) (?:a|an|the)\b",
     r"\bhow (?:little|badly|poorly)\b",
     r"\bno (?:respect|regard|consideration|care) for\b|\b(?:zero|no|little) (?:effort|thought) (?:was|went|into)\b",
+    r"\bover (?:people|staff|candidates|employees|its people)\b|\bpressure tactics?\b|\bcopied from\b|\bcopy-pasted\b",
+    r"\b(?:been )?told (?:me |us )?the truth\b|\bstopped (?:replying|responding|answering|returning)\b",
     r"\boffice politics\b|\binfighting\b|\blip service\b|\bbreach of (?:trust|faith|contract)\b|\bhalf-truths?\b",
     r"\b(?:inappropriate|pushy|aggressive|ambushed|blindsided|interrogation|unprepared|ghost(?:ed|ing))\b",
     r"\b(?:process|system) is broken\b|\bfree (?:labou?r|work)\b|\bstrung me along\b|\bstring(?:ing)? me along\b",
@@ -148,6 +150,7 @@ _UNANCHORED = Unanchored(
         r"\b(?:attractive|talented|skilled|smart|capable|dedicated|positive|pleasant|enjoyable|useful|informative)\b",
         r"\b(?:engaging|rewarding|genuine\w*|well|success\w*|sure|confident|patien\w*|flexib\w*|understanding)\b",
         r"\b(?:stood out|highlight|delight\w*|love|loved|congratulat\w*|proud|strong|talent|pleased|safe)\b",
+        r"\b(?:fine|okay|ok|standard|solid|in line with|not about|not because of)\b",
         r"\b(?:nothing|no way) (?:you|anyone) could\b",  # reassurance: "there is nothing you could have done"
     ),
     logistics=any_of(

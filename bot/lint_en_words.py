@@ -87,7 +87,8 @@ MORE = _words(
     dysfunction turmoil poisonous harassment unsafe dishonourable dishonorable stonewall belittle undermined
     sidelined railroaded strong-armed coerced bungling fumbled botch shambles disgrace hypocrite hypocrites
     cheapskate exploit exploiting exploitation unprofessionalism rudeness hostility incompetently sloppily
-    baffled bewildered laughably brags bragging boasts yawning yawned yawn buzzwords smirked smirking sneered
+    blamed blaming baffled bewildered laughably brags bragging boasts yawning yawned yawn buzzwords
+    smirked smirking sneered
     """
 )
 
