@@ -40,6 +40,8 @@ RULES = LanguageRules(
         r"\bzieh\w*" + _GAP + r"(?:zurück|zurueck)\b",
         r"\bsage?" + _GAP + r"\bab\b|\babsagen\b|\babzusagen\b|\babsage\b",
         r"\btrete\w*" + _GAP + r"(?:zurück|zurueck)\b|\bzurückzutreten\b|\bzurücktreten\b",
+        r"\bablehn\w*|\babzulehnen\b|\blehne\w*" + _GAP + r"ab\b|\bnehme\w*" + _GAP + r"(?:zurück|zurueck)\b",
+        r"\bnicht (?:fortzusetzen|fortsetzen|fortführen|fortzuführen|weiterführen)\b|\brücknahme\b",
         r"\bnicht (?:an|wahr)nehmen\b|\bnicht annehmen\b|\bnicht antreten\b|\bnicht weiterverfolgen\b",
         r"\bnicht (?:mehr|länger|laenger) zur verfügung\b|\bnicht mehr zur verfuegung\b",
         r"\bnicht weiter (?:am|im) (?:bewerbungs)?(?:verfahren|prozess)\b|\bwiderrufe\w*\b|\bwiderrufen\b",

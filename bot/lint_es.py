@@ -47,7 +47,7 @@ RULES = LanguageRules(
         r"\brenunci\w* a (?:la oferta|mi candidatura|la posición|la posicion|el puesto)",
         r"\bdejar sin efecto mi aceptación\b|\bno seguir adelante\b",
     ),
-    thanks=any_of(r"\bgracias\b", r"\bagradec\w*", r"\bagradecid[oa]\b", r"\bgratitud\b"),
+    thanks=any_of(r"\bgracias\b", r"\bagrade[cz]\w*", r"\bagradecid[oa]\b", r"\bgratitud\b"),
     call_made=any_of(
         r"\bcomo (?:lo )?(?:hablamos|comentamos|conversamos)\b",
         r"\bnuestra (?:llamada|conversación telefónica|conversacion telefonica)\b",

@@ -47,8 +47,9 @@ RULES = LanguageRules(
         r"\bretir\w* (?:ma|la|formellement ma) (?:candidature|acceptation)",
         r"\bme retir\w*|\bdésist\w*|\bdesist\w*|\bdéclin\w*|\bdeclin\w*",
         r"\brenonc\w* (?:à|a) (?:ma candidature|l" + _A + r"offre|cette offre|ce poste|votre offre|rejoindre)",
-        r"\bne (?:pas |plus )?(?:pourrai|peux|vais|souhaite)(?: pas| plus)? "
+        r"\bne (?:pas |plus )?(?:pourrai|peux|vais|souhaite)(?: \w{1,15}ment)?(?: pas| plus)? "
         r"(?:accepter|rejoindre|donner suite|poursuivre)",
+        r"\brefus\w* (?:votre|cette|la|l['’]) ?(?:offre|proposition|poste)\b",
         r"\bne (?:pas|plus) donner suite\b|\bne plus poursuivre\b|\bne pas poursuivre\b",
         r"\bne suis plus disponible\b|\bre(?:venir|viens|viendrai) sur (?:mon|ma) (?:acceptation|accord|décision)\b",
         r"\bannuler (?:mon|ma) (?:acceptation|candidature)\b|\bmettre fin (?:à|a) ma candidature\b",

@@ -205,6 +205,80 @@ def test_each_broken_draft_trips_its_own_check_and_only_that(lang: str, code: st
     assert codes(EMAIL[lang].replace(old, new), lang=lang) == [code]
 
 
+# The many ways a native speaker says "I withdraw" and "thank you": none may get a false finding.
+WITHDRAWALS: dict[str, list[str]] = {
+    "es": [
+        "Le escribo para informarle de que retiro mi candidatura al puesto.",
+        "Lamento informarle de que no podré aceptar la oferta.",
+        "He decidido no continuar con el proceso de selección.",
+        "Por la presente, retiro formalmente mi solicitud.",
+        "Tras pensarlo detenidamente, he decidido declinar su oferta.",
+        "Ya no estoy disponible para el puesto.",
+        "Me veo en la obligación de rechazar la oferta.",
+        "Le comunico que desisto de mi candidatura.",
+        "Quisiera retirarme del proceso de selección.",
+        "Lamentablemente, debo retirar mi aceptación de la oferta.",
+        "No voy a seguir adelante con mi candidatura.",
+    ],
+    "de": [
+        "Hiermit ziehe ich meine Bewerbung zurück.",
+        "Ich möchte meine Bewerbung zurückziehen.",
+        "Leider muss ich Ihnen mitteilen, dass ich das Angebot nicht annehmen kann.",
+        "Nach reiflicher Überlegung habe ich mich entschieden, das Angebot abzulehnen.",
+        "Ich stehe für die Position nicht mehr zur Verfügung.",
+        "Ich muss meine Zusage leider zurückziehen.",
+        "Daher sage ich das geplante Gespräch ab und ziehe meine Kandidatur zurück.",
+        "Ich habe mich entschieden, den Bewerbungsprozess nicht fortzusetzen.",
+        "Ich werde die Stelle nicht antreten.",
+        "Ich nehme meine Bewerbung hiermit zurück.",
+    ],
+    "fr": [
+        "Je vous informe que je retire ma candidature.",
+        "Je souhaite retirer ma candidature au poste d'analyste.",
+        "Après mûre réflexion, j'ai décidé de décliner votre offre.",
+        "Je me vois contrainte de renoncer à ce poste.",
+        "Je ne pourrai malheureusement pas donner suite à votre proposition.",
+        "Je ne suis plus disponible pour ce poste.",
+        "Je suis au regret de revenir sur mon acceptation.",
+        "J'ai pris la décision de ne pas poursuivre le processus de recrutement.",
+        "Je me retire du processus de recrutement.",
+        "Je dois malheureusement refuser votre offre.",
+    ],
+}
+THANKS: dict[str, list[str]] = {
+    "es": [
+        "Muchas gracias por su tiempo.",
+        "Le agradezco sinceramente la oportunidad.",
+        "Quedo muy agradecida por su atención.",
+        "Agradezco mucho su confianza.",
+    ],
+    "de": [
+        "Vielen Dank für Ihre Zeit.",
+        "Ich danke Ihnen herzlich für das Gespräch.",
+        "Herzlichen Dank für Ihr Vertrauen.",
+        "Ich bedanke mich für die Einladung.",
+    ],
+    "fr": [
+        "Merci beaucoup pour votre temps.",
+        "Je vous remercie de votre confiance.",
+        "Je vous suis très reconnaissante de votre accueil.",
+        "Avec tous mes remerciements.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [(lang, s) for lang, ss in WITHDRAWALS.items() for s in ss])
+def test_native_withdrawal_sentences_count_as_withdrawing(lang: str, sentence: str) -> None:
+    found = codes(sentence, lang=lang, kind=DraftKind.PHONE_SCRIPT)
+    assert "no_withdrawal" not in found and "negative" not in found and "several_reasons" not in found
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [(lang, s) for lang, ss in THANKS.items() for s in ss])
+def test_native_thanks_count_as_thanks(lang: str, sentence: str) -> None:
+    found = codes(sentence, lang=lang)
+    assert "no_thanks" not in found and "negative" not in found
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_too_long_uses_the_language_word_budget(lang: str) -> None:
     limit = word_limit(DraftKind.EMAIL, lang)
