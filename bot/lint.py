@@ -117,7 +117,7 @@ def lint_text(
         "no_thanks": lambda: None if rules.thanks.search(text) else _no_thanks(rules),
         "too_long": lambda: _too_long(text, draft_kind, rules),
         "several_reasons": lambda: None if negotiation else _several_reasons(text, rules),
-        "negative": lambda: _negative(text, rules),
+        "negative": lambda: _negative(text, rules, verdicts=not negotiation),
         "no_contact_info": lambda: None if draft_kind in _NO_CONTACT_NEEDED else _no_contact_info(text),
         "wrong_channel": lambda: (
             None if negotiation else _wrong_channel(text, stage, draft_kind, channel, rules, other)
@@ -205,8 +205,8 @@ def _several_reasons(text: str, rules: LanguageRules) -> str | None:
     return f"Say less: you give {len(labels)} reasons ({', '.join(labels)}); keep the one that matters most, or none."
 
 
-def _negative(text: str, rules: LanguageRules) -> str | None:
-    words = critical_words(text[:_TONE_CHARS], rules.tone)
+def _negative(text: str, rules: LanguageRules, *, verdicts: bool) -> str | None:
+    words = critical_words(text[:_TONE_CHARS], rules.tone, verdicts=verdicts)
     if not words:
         return None
     shown = " and ".join(f'"{word}"' for word in words[:2])

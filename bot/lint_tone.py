@@ -13,6 +13,7 @@ Every pattern is bounded, so the work stays linear in the length of the text.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from exit_coach.lint_rules import ToneWords, Unanchored
 
@@ -34,8 +35,14 @@ _VERDICT_WORDS = 4  # a greeting or a sign-off ("Dear hiring team,") is not a ve
 _NEGATION_SCOPE = 3  # "no hard feelings", "never meant to cause any": a negator up to three words back
 
 
-def critical_words(text: str, tone: ToneWords) -> list[str]:
-    """The words that make sentences of `text` critical, in order, each once; empty when the tone is fine."""
+def critical_words(text: str, tone: ToneWords, *, verdicts: bool = True) -> list[str]:
+    """The words that make sentences of `text` critical, in order, each once; empty when the tone is fine.
+
+    `verdicts` False skips the employer-verdict rule (`Unanchored`): a negotiation states facts
+    about their offer ("the base salary is below the market range") without being critical.
+    """
+    if not verdicts and tone.unanchored is not None:
+        tone = replace(tone, unanchored=None)
     evidence: list[str] = []
     for match in _SENTENCE.finditer(_WRAPPED.sub(" ", text)):
         for item in _judge(match.group(), tone):

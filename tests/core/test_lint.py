@@ -199,6 +199,14 @@ def test_a_negotiation_email_is_not_held_to_withdrawal_rules() -> None:
     assert codes(text, stage=Stage.OFFER) == ["no_withdrawal", "several_reasons", "wrong_channel"]
 
 
+def test_a_negotiation_may_state_facts_about_the_offer_but_not_criticise_it() -> None:
+    fact = "Thank you for the offer. The base salary is below the market range for this role. jane@example.com"
+    assert "negative" not in codes(fact, stage=Stage.OFFER, kind=DraftKind.NEGOTIATION_EMAIL)
+    assert "negative" in codes(fact, stage=Stage.OFFER)  # in a withdrawal, the same line is a verdict on them
+    rude = "Thank you for the offer. Frankly, the base salary is insulting. jane@example.com"
+    assert "negative" in codes(rude, stage=Stage.OFFER, kind=DraftKind.NEGOTIATION_EMAIL)
+
+
 def test_linkedin_is_fine_early_on() -> None:
     text = "Hi Priya, thank you for the chat! I'm withdrawing from the process, but I'd love to stay in touch."
     assert codes(text, stage=Stage.SCREENING, kind=DraftKind.LINKEDIN) == []
