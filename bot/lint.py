@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import import_module
 
-from exit_coach.lint_de import RULES as DE
-from exit_coach.lint_en import RULES as EN
-from exit_coach.lint_es import RULES as ES
-from exit_coach.lint_fr import RULES as FR
-from exit_coach.lint_rules import LANGUAGES, LanguageRules
+from exit_coach.lint_rules import LANGUAGE_NAMES, LANGUAGES, STOPWORDS, LanguageRules
 from exit_coach.lint_tone import critical_words
 from exit_coach.model import Channel, Draft, DraftKind, Finding, Stage
 from exit_coach.text import PHONE_DIGITS
@@ -73,7 +71,6 @@ _PLACEHOLDER = re.compile(
 _NOT_PLACEHOLDERS = frozenset({"[sic]", "<br>", "<p>", "<b>", "<i>", "<u>", "<em>", "<strong>", "<div>", "<span>"})
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _SUBJECT = re.compile(r"\s*(?:subject|asunto|betreff|objet)\s?:", re.IGNORECASE)
-_RULES: dict[str, LanguageRules] = {rules.code: rules for rules in (EN, ES, DE, FR)}
 _OTHER_LANGUAGE_MIN_WORDS = 6  # function words of another language before a draft "reads as" it
 # Tone is judged on the opening only: ten times the longest draft's budget, so a real draft is read
 # whole, while a pasted novel (already `too_long`) cannot make the phrase patterns slow.
@@ -141,10 +138,17 @@ def lint_draft(draft: Draft, stage: Stage | None, *, lang: str = "en") -> tuple[
 
 def language_rules(lang: str) -> LanguageRules:
     """The word lists for `lang`; ValueError naming the choices for anything else."""
-    try:
-        return _RULES[lang.strip().lower()]
-    except (KeyError, AttributeError):
-        raise ValueError(f"unknown lint language {lang!r}; choose one of: {', '.join(LANGUAGES)}") from None
+    code = lang.strip().lower() if isinstance(lang, str) else ""
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown lint language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    return _load_rules(code)
+
+
+@cache
+def _load_rules(code: str) -> LanguageRules:
+    """One language's word lists, compiled on first use: `coach plan` in English never pays for the others."""
+    rules: LanguageRules = import_module(f"exit_coach.lint_{code}").RULES
+    return rules
 
 
 def word_limit(kind: DraftKind, lang: str = "en") -> int:
@@ -229,44 +233,45 @@ def _wrong_channel(
     kind: DraftKind,
     channel: Channel | None,
     rules: LanguageRules,
-    other: LanguageRules | None,
+    other: str | None,
 ) -> str | None:
     if stage is None:
         return None
     if (kind is DraftKind.LINKEDIN or channel is Channel.LINKEDIN) and stage.is_late:
         then = "call or email them instead" if stage is Stage.FINAL else "call them, then confirm by email"
         return f"At this stage ({stage.label.lower()}) a LinkedIn message is too casual; {then}."
-    mentions_call = (other or rules).call_made.search(text)
+    mentions_call = (language_rules(other) if other else rules).call_made.search(text)
     if stage in (Stage.OFFER, Stage.ACCEPTED) and kind is DraftKind.EMAIL and not mentions_call:
         return f"At this stage ({stage.label.lower()}) call them first, then send this email to confirm the call."
     return None
 
 
-def _reads_as_other_language(text: str, rules: LanguageRules) -> LanguageRules | None:
-    """The language the text plainly reads as, when that is not `rules`' language; else None.
+def _reads_as_other_language(text: str, rules: LanguageRules) -> str | None:
+    """The code of the language the text plainly reads as, when that is not `rules`' language; else None.
 
     Counts frequent function words of each language: another language needs at least a few
     of its own and clearly more than the checked one, so names and loanwords never tip it.
     """
-    counts = dict.fromkeys(_RULES, 0)
+    counts = dict.fromkeys(LANGUAGES, 0)
     for match in _WORD.finditer(text[:20_000]):  # the opening is enough to tell the language
         word = match.group().lower()
-        for code, candidate in _RULES.items():
-            if word in candidate.stopwords:
+        for code in LANGUAGES:
+            if word in STOPWORDS[code]:
                 counts[code] += 1
-    best = max(_RULES.values(), key=lambda candidate: counts[candidate.code])
+    best = max(LANGUAGES, key=counts.__getitem__)
     own = counts[rules.code]
-    if best is rules or counts[best.code] < _OTHER_LANGUAGE_MIN_WORDS or counts[best.code] < 2 * own + 2:
+    if best == rules.code or counts[best] < _OTHER_LANGUAGE_MIN_WORDS or counts[best] < 2 * own + 2:
         return None
     return best
 
 
-def _other_language(rules: LanguageRules, other: LanguageRules | None) -> str | None:
+def _other_language(rules: LanguageRules, other: str | None) -> str | None:
     if other is None:
         return None
+    name = LANGUAGE_NAMES[other]
     return (
-        f"This reads as {other.name}, not {rules.name}, so the withdrawal, thanks, reason and tone "
-        f"checks were skipped; check it as {other.name} ({other.code})."
+        f"This reads as {name}, not {rules.name}, so the withdrawal, thanks, reason and tone "
+        f"checks were skipped; check it as {name} ({other})."
     )
 
 

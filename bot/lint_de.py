@@ -7,7 +7,7 @@ gap inside one sentence; umlauts may be typed as ae/oe/ue.
 
 from __future__ import annotations
 
-from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, any_of
+from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, any_of
 
 _NEGATION = any_of(r"\b(?:nicht|kein\w*|nie|niemals)\b")
 _GAP = r"\b[^.!?;]{0,80}\b"  # a bounded stretch of one sentence between the parts of a split verb
@@ -86,30 +86,5 @@ RULES = LanguageRules(
     withdrawal_example="Hiermit ziehe ich meine Bewerbung zurück.",
     rescind_example="Leider muss ich meine Zusage zurückziehen.",
     thanks_example="Vielen Dank für Ihre Zeit.",
-    stopwords=frozenset(
-        [
-            "der",
-            "die",
-            "das",
-            "und",
-            "ist",
-            "nicht",
-            "ich",
-            "sie",
-            "ihnen",
-            "ihre",
-            "ihr",
-            "mit",
-            "für",
-            "zu",
-            "auf",
-            "dem",
-            "den",
-            "des",
-            "ein",
-            "eine",
-            "meine",
-            "mich",
-        ]
-    ),
+    stopwords=STOPWORDS["de"],
 )

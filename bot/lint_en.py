@@ -7,7 +7,7 @@ Tone lists were tuned on the development half of tests/core/lint_corpus only.
 from __future__ import annotations
 
 from exit_coach.lint_en_words import CRITICAL_WORDS
-from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, Unanchored, any_of
+from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, Unanchored, any_of
 
 _NEGATION = any_of(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
 
@@ -239,30 +239,5 @@ RULES = LanguageRules(
     withdrawal_example="I am withdrawing my application.",
     rescind_example="I am withdrawing my acceptance of the offer.",
     thanks_example="Thank you for your time.",
-    stopwords=frozenset(
-        [
-            "the",
-            "and",
-            "you",
-            "your",
-            "for",
-            "with",
-            "that",
-            "this",
-            "have",
-            "will",
-            "would",
-            "thank",
-            "thanks",
-            "my",
-            "our",
-            "am",
-            "is",
-            "are",
-            "was",
-            "not",
-            "to",
-            "of",
-        ]
-    ),
+    stopwords=STOPWORDS["en"],
 )

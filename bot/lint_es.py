@@ -6,7 +6,7 @@ Patterns accept the words with or without accents, since drafts are often typed 
 
 from __future__ import annotations
 
-from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, any_of
+from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, any_of
 
 _NEGATION = any_of(r"\b(?:no|nunca|ya no|tampoco)\b")
 
@@ -88,27 +88,5 @@ RULES = LanguageRules(
     withdrawal_example="Le escribo para retirar mi candidatura.",
     rescind_example="Lamento comunicarle que retiro mi aceptación de la oferta.",
     thanks_example="Muchas gracias por su tiempo.",
-    stopwords=frozenset(
-        [
-            "el",
-            "los",
-            "las",
-            "y",
-            "que",
-            "para",
-            "con",
-            "por",
-            "una",
-            "su",
-            "usted",
-            "le",
-            "les",
-            "mi",
-            "muy",
-            "gracias",
-            "del",
-            "al",
-            "pero",
-        ]
-    ),
+    stopwords=STOPWORDS["es"],
 )

@@ -6,7 +6,7 @@ Elisions ("n'ai", "l'offre") and both apostrophes are accepted; accents may be m
 
 from __future__ import annotations
 
-from exit_coach.lint_rules import LanguageRules, Reason, ToneWords, any_of
+from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, any_of
 
 _A = "['’]"  # either apostrophe
 _NEGATION = any_of(r"\b(?:ne|n" + _A + r"|pas|plus|jamais|aucun\w*)\b")
@@ -98,29 +98,5 @@ RULES = LanguageRules(
     withdrawal_example="Je vous informe que je retire ma candidature.",
     rescind_example="Je suis au regret de revenir sur mon acceptation de votre offre.",
     thanks_example="Je vous remercie pour votre temps.",
-    stopwords=frozenset(
-        [
-            "le",
-            "les",
-            "et",
-            "des",
-            "du",
-            "est",
-            "pas",
-            "je",
-            "vous",
-            "votre",
-            "vos",
-            "pour",
-            "qui",
-            "dans",
-            "avec",
-            "sur",
-            "ne",
-            "mon",
-            "ma",
-            "mes",
-            "une",
-        ]
-    ),
+    stopwords=STOPWORDS["fr"],
 )

@@ -87,3 +87,19 @@ class LanguageRules:
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "de", "fr")
 """The language codes lint checks, English first (the default)."""
+
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Spanish", "de": "German", "fr": "French"}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words("the and you your for with that this have will would thank thanks my our am is are was not to of"),
+    "es": _words("el los las y que para con por una su usted le les mi muy gracias del al pero"),
+    "de": _words("der die das und ist nicht ich sie ihnen ihre ihr mit für zu auf dem den des ein eine meine mich"),
+    "fr": _words("le les et des du est pas je vous votre vos pour qui dans avec sur ne mon ma mes une"),
+}
+"""Frequent function words per language: enough to tell which language a draft is in, without
+loading that language's word lists."""
