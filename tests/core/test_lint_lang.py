@@ -430,6 +430,18 @@ def test_coach_lint_without_lang_checks_english_and_says_the_draft_is_german(
     assert [f["code"] for f in result["findings"]] == ["other_language"]
 
 
+@pytest.mark.parametrize("lang", ["es", "de", "fr"])
+@pytest.mark.parametrize("drafts", [EMAIL, FOLLOW_UP])
+def test_coach_lint_lang_passes_correct_withdrawals_in_each_language(
+    lang: str, drafts: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_text(drafts[lang], encoding="utf-8")
+    stage = "accepted" if drafts is FOLLOW_UP else "interviewing"
+    assert main(["lint", str(path), "--lang", lang, "--stage", stage, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"findings": [], "clean": True}
+
+
 def test_coach_lint_refuses_an_unknown_language(german_draft: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", german_draft, "--lang", "klingon"]) == 2
     assert "en, es, de, fr" in capsys.readouterr().err
