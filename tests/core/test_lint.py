@@ -215,9 +215,9 @@ def test_linkedin_is_fine_early_on() -> None:
 def test_lint_is_linear_on_adversarial_input() -> None:
     for text in ("[" * 100_000, "a@" * 50_000, "1 " * 50_000, ("x" * 63 + "@") * 1_500, "not fit. " * 11_000):
         for lang in LANGUAGES:
-            started = time.perf_counter()
+            started = time.process_time()  # CPU time: other processes on a shared machine do not count
             lint_text(text, stage=Stage.OFFER, lang=lang)
-            assert time.perf_counter() - started < 2, (lang, text[:20])
+            assert time.process_time() - started < 2, (lang, text[:20])
 
 
 @settings(max_examples=300, deadline=None)
