@@ -14,11 +14,17 @@ from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import next_question
 from exit_coach.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
 from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
-from exit_coach.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
-from exit_coach.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
+from exit_coach.flow.texts import (
+    REENTRY_MOBILITY,
+    REENTRY_MONTHS,
+    REENTRY_TRANSITION,
+    REENTRY_TWO_WEEKS,
+    RELAY_FOLLOW_UP,
+)
+from exit_coach.flow.view import case_prompt, plan_of, risky_findings, show_checklist, show_plan, show_revision
 from exit_coach.lint import lint_draft
 from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
-from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
+from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft, switch_channels
 
 NUDGE_LIMIT = 5
 
@@ -35,7 +41,9 @@ def enter_plan(conv: Conversation, case: Case, ctx: Context) -> Step:
         conv = _save(conv, case)
         return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)))
     case = replace(case, phase=Phase.PLANNED, question="plan", style=default_style(situation_of(case, conv)))
-    case = case.ticked("decide").logged(ctx.stamp, f"Plan: {plan.action.value} via {', '.join(plan.channels)}")
+    if plan.action is Action.WITHDRAW:  # answering the questions was deciding; a negotiation ticks nothing yet
+        case = case.ticked("decide")
+    case = case.logged(ctx.stamp, f"Plan: {plan.action.value} via {', '.join(plan.channels)}")
     conv = _save(conv, case)
     hours = 24 if case.answers.stage is Stage.ACCEPTED else 48
     effects: tuple[Effect, ...] = (
@@ -140,9 +148,22 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "call_done":
         return call_done(conv, case, ctx)
-    if value == "finish":
-        return finish(conv, case.logged(ctx.stamp, "Finished: nothing more to send"), ctx, "Done. Well done.")
+    if risky_findings(rev):
+        # one confirmation before something flawed goes out by accident
+        case = replace(case, question=f"confirm_send:{rev.number}")
+        conv = _save(conv, case)
+        return Step(conv, case_prompt(case, conv, ctx))
     return mark_sent(conv, case, ctx)
+
+
+def confirm_send(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    """The answer to "send it anyway?": record that it went out despite the findings, or go back to the draft."""
+    rev = case.latest
+    assert rev is not None
+    if value == "anyway":
+        codes = ", ".join(f.code for f in risky_findings(rev))
+        return mark_sent(conv, case.logged(ctx.stamp, f"Sent draft {rev.number} anyway, despite: {codes}"), ctx)
+    return _with_revision(conv, replace(case, question=f"rev:{rev.number}"))
 
 
 def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
@@ -152,7 +173,10 @@ def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> 
         case = replace(case, question=f"rev:{rev.number}")
         return _with_revision(conv, case)
     negotiate = rev.kind is DraftKind.NEGOTIATION_EMAIL
-    spec = draft_spec_for_channel(Channel(value), negotiate=negotiate)
+    channel = Channel(value)
+    if channel not in switch_channels(situation_of(case, conv), rev.channel):
+        return _with_revision(conv, replace(case, question=f"rev:{rev.number}"))
+    spec = draft_spec_for_channel(channel, negotiate=negotiate)
     return _with_revision(conv, _new_revision(case, conv, ctx, spec))
 
 
@@ -226,6 +250,9 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     nxt = _next_to_draft(case, conv, ctx, rev.kind)
     if nxt is not None:
         return _continue(conv, case, ctx, nxt, f"{recorded} Next, {NEXT_DRAFT_NAMES[nxt.kind]}:")
+    if rev.kind is DraftKind.RECRUITER_NOTE:
+        relay = f"{recorded} Your recruiter passes it on from here. {RELAY_FOLLOW_UP}"
+        return finish(conv, case, ctx, relay)
     return finish(conv, case, ctx, f"{recorded} Well done — that's the hard part.")
 
 
@@ -267,11 +294,18 @@ def checkins_for(case: Case, ctx: Context) -> list[Effect]:
 
 
 def _mobility(case: Case) -> bool:
-    return case.answers.reason is Reason.RELOCATION_VISA or case.answers.visa
+    """Article: the mobility-first roadmap is for a withdrawal that mobility drove (the reason), not merely one
+    where the employer had started visa steps."""
+    return case.answers.reason is Reason.RELOCATION_VISA
 
 
 def reentry_text(case: Case) -> str:
-    return REENTRY_PLAN + ("\n" + REENTRY_MOBILITY if _mobility(case) else "")
+    """The re-entry plan; leaving for another offer adds finalising that transition to the first two weeks."""
+    two_weeks = REENTRY_TWO_WEEKS + (REENTRY_TRANSITION if case.answers.reason is Reason.OTHER_OFFER else "")
+    lines = ["What comes next:", two_weeks, REENTRY_MONTHS]
+    if _mobility(case):
+        lines.append(REENTRY_MOBILITY)
+    return "\n".join(lines)
 
 
 def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:

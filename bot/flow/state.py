@@ -45,6 +45,7 @@ class Answers:
     signing_bonus: bool = False
     visa: bool = False
     keep_door_open: bool = False
+    tell_employer_too: bool = False
 
 
 LOG_LIMIT = 500
@@ -174,6 +175,7 @@ def situation_of(case: Case, conversation: Conversation) -> Situation:
         visa=a.visa,
         keep_door_open=a.keep_door_open,
         negotiable=a.negotiable,
+        tell_employer_too=a.tell_employer_too,
         company=case.company,
         role=case.role,
         contact=case.contact,

@@ -21,6 +21,7 @@ from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleRe
 from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
 from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
 from exit_coach.flow.view import GLOBAL_PENDING, case_prompt, prompt
+from exit_coach.model import Reason
 
 MAX_TEXT = 4000
 AFTER_QUESTIONS = {
@@ -30,6 +31,7 @@ AFTER_QUESTIONS = {
     "switch": drafting.switch_channel,
     "after": drafting.choose_after,
     "outcome": drafting.choose_outcome,
+    "confirm_send": drafting.confirm_send,
 }
 """Where a pick goes once the roadmap questions are answered (question id prefix -> handler)."""
 
@@ -211,7 +213,10 @@ def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
     if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:
         return Step(conv, (Say(CHECKIN_TEXT["negotiation_check"], case.id), *case_prompt(case, conv, ctx)))
     if event.kind in CHECKIN_TEXT and event.kind.startswith("checkin") and conv.profile.checkins:
-        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[event.kind]}", case.id),))
+        kind = event.kind
+        if kind == "checkin_2w" and case.answers.reason is Reason.OTHER_OFFER:
+            kind = "checkin_2w_transition"  # article: after leaving for another offer, finalise the transition
+        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[kind]}", case.id),))
     return Step(conv, ())
 
 

@@ -26,9 +26,9 @@ from exit_coach.flow.replies import (
     ShowRevision,
 )
 from exit_coach.flow.state import Case, Conversation, Phase, Revision, situation_of
-from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED
-from exit_coach.model import Action, Channel, Draft, DraftKind, Plan, Reason
-from exit_coach.roadmap import plan_for
+from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, SEND_ANYWAY
+from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Plan, Reason
+from exit_coach.roadmap import plan_for, switch_channels
 
 MAILTO_LIMIT = 1800
 """Longer mailto: links are cut off by some mail apps; past this we offer copy instead."""
@@ -76,31 +76,44 @@ def _mailto(subject: str, body: str) -> str | None:
     return url if len(url) <= MAILTO_LIMIT else None
 
 
+RISKY_CODES = ("placeholder", "negative", "no_withdrawal")
+"""Findings that make "Mark as sent" ask once: a gap, criticism, or no clear decision would go out."""
+
+
+def risky_findings(rev: Revision) -> tuple[Finding, ...]:
+    """The findings of `rev` worth one confirmation before it is recorded as sent."""
+    if rev.kind is DraftKind.NEGOTIATION_EMAIL:  # a negotiation asks, it doesn't withdraw
+        return tuple(f for f in rev.findings if f.code in RISKY_CODES and f.code != "no_withdrawal")
+    return tuple(f for f in rev.findings if f.code in RISKY_CODES)
+
+
 def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
-    style = rev.style
+    """The buttons under a revision: only controls that can change this draft (see `restyles`)."""
     actions: list[Option] = []
     if not rev.edited:  # restyling re-renders the template: it would silently drop the user's own words
-        actions.append(Option("Longer" if style.shorter else "Shorter", "shorter"))
-        if case.answers.reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
-            actions.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
-        if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
-            # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
-            if case.answers.reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
-                actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
-            actions.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
+        actions += restyle_options(case, rev)
     actions.append(Option("Edit", "edit"))
     actions.append(Option("Switch channel", "switch"))
     if rev.kind is DraftKind.PHONE_SCRIPT:
         actions.append(Option("Call done", "call_done", "primary"))
     else:
         actions.append(Option("Mark as sent", "sent", "primary"))
-    if case.sent_at and rev.kind in FINISHABLE:
-        # the recruiter's note went out and they may relay it; a call and its confirming email stay required
-        actions.append(Option("Finish: the recruiter passes it on", "finish"))
     return tuple(actions)
 
 
-FINISHABLE = (DraftKind.EMAIL, DraftKind.LINKEDIN)
+def restyle_options(case: Case, rev: Revision) -> list[Option]:
+    """Shorter / Warmer / reason / door, each offered only where the templates give it something to change."""
+    style, reason = rev.style, case.answers.reason
+    out = [Option("Longer" if style.shorter else "Shorter", "shorter")]
+    if reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
+        out.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
+    if rev.kind is DraftKind.NEGOTIATION_EMAIL:
+        return out  # a negotiation has no reason line or door-open line to toggle
+    # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
+    if reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
+        out.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
+    out.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
+    return out
 
 
 def show_revision(case: Case, rev: Revision) -> ShowRevision:
@@ -178,9 +191,11 @@ def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ..
         )
     if case.phase is Phase.DRAFTING and case.latest:
         if q.startswith("switch:"):
-            return (switch_choice(case),)
+            return (switch_choice(case, conv),)
         if q.startswith("edit:"):
             return (edit_form(case),)
+        if q.startswith("confirm_send:"):
+            return (send_anyway_choice(case, case.latest),)
         return (show_revision(case, case.latest),)
     if case.phase is Phase.NEGOTIATING:
         return (negotiation_choice(case),)
@@ -199,9 +214,19 @@ def case_options(conv: Conversation) -> tuple[Option, ...]:
     return tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in shown[:CASES_SHOWN])
 
 
-def switch_choice(case: Case) -> Ask:
+def send_anyway_choice(case: Case, rev: Revision) -> Ask:
+    problems = "; ".join(f.message.rstrip(".") for f in risky_findings(rev))
+    return Ask(
+        case.question or "confirm_send",
+        SEND_ANYWAY.format(problems=problems),
+        (Option("Back to the draft", "back", "primary"), Option("Send it anyway", "anyway", "danger")),
+        case.id,
+    )
+
+
+def switch_choice(case: Case, conv: Conversation) -> Ask:
     current = case.latest.channel if case.latest else None
-    offered = [c for c in Channel if c is not current and (c is not Channel.RECRUITER or case.answers.via_recruiter)]
+    offered = switch_channels(situation_of(case, conv), current)
     options = tuple(Option(c.value.capitalize(), c.value) for c in offered)
     return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
 

@@ -71,7 +71,7 @@ def check_invariants(conv: Conversation) -> None:
             assert case.question in BY_ID
         elif case.phase is Phase.DRAFTING:
             kind, _, number = (case.question or "").partition(":")
-            assert kind in ("rev", "switch", "edit") and case.latest is not None
+            assert kind in ("rev", "switch", "edit", "confirm_send") and case.latest is not None
             assert int(number) == case.latest.number, "buttons always refer to the latest revision"
         elif case.phase in PHASE_QUESTIONS:
             assert case.question == PHASE_QUESTIONS[case.phase]
