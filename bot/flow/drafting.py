@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import next_question
-from exit_coach.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
-from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
+from exit_coach.flow.replies import CancelReminders, Effect, Reply, Say, ScheduleReminder
+from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, ScreenRef, situation_of
 from exit_coach.flow.texts import (
     REENTRY_MOBILITY,
     REENTRY_MONTHS,
@@ -21,12 +21,24 @@ from exit_coach.flow.texts import (
     REENTRY_TWO_WEEKS,
     RELAY_FOLLOW_UP,
 )
-from exit_coach.flow.view import case_prompt, plan_of, risky_findings, show_checklist, show_plan, show_revision
+from exit_coach.flow.view import plan_of, risky_findings, show_checklist, show_plan, show_revision
 from exit_coach.lint import lint_draft
 from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
 from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft, switch_channels
 
 NUDGE_LIMIT = 5
+
+
+def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    """What the case shows next, from the screen table (which refers to this module's handlers)."""
+    from exit_coach.flow.screens import case_prompt as shown  # imported here: screens imports this module
+
+    return shown(case, conv, ctx)
+
+
+def _on(screen: str, rev: Revision) -> str:
+    """The id of a screen about `rev`, such as `rev:3` (see `ScreenRef`)."""
+    return ScreenRef(screen, rev.number).id
 
 
 def _save(conv: Conversation, case: Case) -> Conversation:
@@ -75,7 +87,7 @@ def _new_revision(
     return replace(
         case,
         phase=Phase.DRAFTING,
-        question=f"rev:{number}",
+        question=ScreenRef("rev", number).id,
         style=style,
         revisions=(*case.revisions, rev),
     ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
@@ -139,18 +151,18 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
         style = replace(rev.style, **{attr: not getattr(rev.style, attr)})
         return _with_revision(conv, _new_revision(case, conv, ctx, spec, style=style))
     if value == "edit":
-        case = replace(case, question=f"edit:{rev.number}")
+        case = replace(case, question=_on("edit", rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "switch":
-        case = replace(case, question=f"switch:{rev.number}")
+        case = replace(case, question=_on("switch", rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "call_done":
         return call_done(conv, case, ctx)
     if risky_findings(rev):
         # one confirmation before something flawed goes out by accident
-        case = replace(case, question=f"confirm_send:{rev.number}")
+        case = replace(case, question=_on("confirm_send", rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
     return mark_sent(conv, case, ctx)
@@ -163,19 +175,19 @@ def confirm_send(conv: Conversation, case: Case, value: str, ctx: Context) -> St
     if value == "anyway":
         codes = ", ".join(f.code for f in risky_findings(rev))
         return mark_sent(conv, case.logged(ctx.stamp, f"Sent draft {rev.number} anyway, despite: {codes}"), ctx)
-    return _with_revision(conv, replace(case, question=f"rev:{rev.number}"))
+    return _with_revision(conv, replace(case, question=_on("rev", rev)))
 
 
 def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
     rev = case.latest
     assert rev is not None
     if value == "keep":
-        case = replace(case, question=f"rev:{rev.number}")
+        case = replace(case, question=_on("rev", rev))
         return _with_revision(conv, case)
     negotiate = rev.kind is DraftKind.NEGOTIATION_EMAIL
     channel = Channel(value)
     if channel not in switch_channels(situation_of(case, conv), rev.channel):
-        return _with_revision(conv, replace(case, question=f"rev:{rev.number}"))
+        return _with_revision(conv, replace(case, question=_on("rev", rev)))
     spec = draft_spec_for_channel(channel, negotiate=negotiate)
     return _with_revision(conv, _new_revision(case, conv, ctx, spec))
 
@@ -184,7 +196,7 @@ def submit_edit(conv: Conversation, case: Case, body: str, ctx: Context) -> Step
     rev = case.latest
     assert rev is not None
     if body == rev.body:
-        case = replace(case, question=f"rev:{rev.number}")
+        case = replace(case, question=_on("rev", rev))
         conv = _save(conv, case)
         return Step(conv, (Say("No changes, so no new revision.", case.id), show_revision(case, rev)))
     case = _new_revision(case, conv, ctx, DraftSpec(rev.kind, rev.channel), style=rev.style, body=body)

@@ -1,8 +1,9 @@
 """Turning state into replies: the current question, the plan, a revision, the checklist.
 
-Pure functions of (conversation, case, context). The flow calls `prompt` after
-every step to show the user where they are, so a reply a day later, a restart
-or a stale click always ends with the right question on screen.
+Pure functions of (conversation, case, context). Which of them shows when is
+declared in `exit_coach.flow.screens`, whose `prompt` the flow calls after
+every step, so a reply a day later, a restart or a stale click always ends
+with the right question on screen.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from exit_coach.flow.state import Case, Conversation, Phase, Revision, situation_of
+from exit_coach.flow.state import Case, Conversation, Phase, Revision, ScreenRef, situation_of
 from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, SEND_ANYWAY
 from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Plan, Reason
 from exit_coach.roadmap import plan_for, switch_channels
@@ -164,44 +165,18 @@ def after_sent_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     return Ask("after", "Tick off what you've done, or see what comes next.", options, case.id)
 
 
-def prompt(conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
-    """Show the user where they are now: the pending question, or the active case's next step."""
-    if conv.pending:
-        return (pending_prompt(conv),)
-    case = conv.active_case
-    if case is None:
-        return (Say("No case is open. Type `start` to begin one, or `cases` to pick up an earlier one."),)
-    return case_prompt(case, conv, ctx)
+def no_action_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    return Ask(
+        "no_action",
+        "Nothing to send for now. What would you like to do?",
+        (Option("They've reached out after all", "reached_out"), Option("Close this case", "close")),
+        case.id,
+    )
 
 
-def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
-    q = case.question or ""
-    if case.phase is Phase.ASKING:
-        return (ask_question(case, conv),)
-    if case.phase is Phase.PLANNED:
-        return (plan_choice(case, conv, ctx),)
-    if case.phase is Phase.NO_ACTION:
-        return (
-            Ask(
-                "no_action",
-                "Nothing to send for now. What would you like to do?",
-                (Option("They've reached out after all", "reached_out"), Option("Close this case", "close")),
-                case.id,
-            ),
-        )
-    if case.phase is Phase.DRAFTING and case.latest:
-        if q.startswith("switch:"):
-            return (switch_choice(case, conv),)
-        if q.startswith("edit:"):
-            return (edit_form(case),)
-        if q.startswith("confirm_send:"):
-            return (send_anyway_choice(case, case.latest),)
-        return (show_revision(case, case.latest),)
-    if case.phase is Phase.NEGOTIATING:
-        return (negotiation_choice(case),)
-    if case.phase is Phase.SENT:
-        return (after_sent_choice(case, conv, ctx),)
-    return (Say(f"{case.title} is closed. Type `start` for a new case or `cases` to pick another."),)
+def latest_revision(case: Case, conv: Conversation, ctx: Context) -> ShowRevision:
+    assert case.latest is not None  # the screen table shows a revision screen only when there is one
+    return show_revision(case, case.latest)
 
 
 CASES_SHOWN = 24
@@ -214,7 +189,9 @@ def case_options(conv: Conversation) -> tuple[Option, ...]:
     return tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in shown[:CASES_SHOWN])
 
 
-def send_anyway_choice(case: Case, rev: Revision) -> Ask:
+def send_anyway_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    rev = case.latest
+    assert rev is not None
     problems = "; ".join(f.message.rstrip(".") for f in risky_findings(rev))
     return Ask(
         case.question or "confirm_send",
@@ -224,14 +201,14 @@ def send_anyway_choice(case: Case, rev: Revision) -> Ask:
     )
 
 
-def switch_choice(case: Case, conv: Conversation) -> Ask:
+def switch_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     current = case.latest.channel if case.latest else None
     offered = switch_channels(situation_of(case, conv), current)
     options = tuple(Option(c.value.capitalize(), c.value) for c in offered)
     return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
 
 
-def edit_form(case: Case) -> AskForm:
+def edit_form(case: Case, conv: Conversation | None = None, ctx: Context | None = None) -> AskForm:
     body = case.latest.body if case.latest else ""
     return AskForm(
         question=case.question or "edit",
@@ -243,7 +220,7 @@ def edit_form(case: Case) -> AskForm:
     )
 
 
-def negotiation_choice(case: Case) -> Ask:
+def negotiation_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     return Ask(
         "outcome",
         "How did the negotiation go?",
@@ -312,4 +289,6 @@ def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> As
     if case.phase is Phase.ASKING:
         shown = ask_question(case, conv)
         return shown if isinstance(shown, AskForm) else closed
-    return edit_form(case) if question.startswith("edit:") and case.latest else closed
+    ref = ScreenRef.parse(question)
+    editing = ref is not None and ref.screen == "edit" and case.phase is Phase.DRAFTING
+    return edit_form(case) if editing and case.latest and ref.revision == case.latest.number else closed
