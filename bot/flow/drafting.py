@@ -78,7 +78,7 @@ def _new_revision(
     situation = situation_of(case, conv)
     draft = ctx.render(spec, situation, style)
     edited = body is not None
-    if edited:
+    if body is not None:
         draft = Draft(kind=draft.kind, channel=draft.channel, subject=draft.subject, body=body)
     findings = lint_draft(draft, situation.stage)
     number = len(case.revisions) + 1
@@ -135,7 +135,7 @@ def close_case(conv: Conversation, case: Case, ctx: Context) -> Step:
     case = replace(case, phase=Phase.CLOSED, question=None).logged(ctx.stamp, "Case closed")
     conv = replace(_save(conv, case), active=None if conv.active == case.id else conv.active)
     reply = Say(f"Closed {case.title}. Type `start` whenever you need me again.", case.id)
-    return Step(conv, (reply,), (CancelReminders(case.id, ("nudge_send", "negotiation_check")),))
+    return Step(conv, (reply,), (CancelReminders(case.id, ("nudge_send", "negotiation_check", "relay_check")),))
 
 
 def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
@@ -264,7 +264,9 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
         return _continue(conv, case, ctx, nxt, f"{recorded} Next, {NEXT_DRAFT_NAMES[nxt.kind]}:")
     if rev.kind is DraftKind.RECRUITER_NOTE:
         relay = f"{recorded} Your recruiter passes it on from here. {RELAY_FOLLOW_UP}"
-        return finish(conv, case, ctx, relay)
+        # article: the recruiter relays; the follow-up is checking that it reached the team
+        check = ScheduleReminder(case.id, "relay_check", ctx.now + timedelta(days=2))
+        return finish(conv, case, ctx, relay, also=(check,))
     return finish(conv, case, ctx, f"{recorded} Well done — that's the hard part.")
 
 
@@ -275,11 +277,11 @@ def _continue(conv: Conversation, case: Case, ctx: Context, spec: DraftSpec, not
     return Step(conv, (Say(note, case.id), show_revision(case, case.latest)))
 
 
-def finish(conv: Conversation, case: Case, ctx: Context, note: str) -> Step:
+def finish(conv: Conversation, case: Case, ctx: Context, note: str, *, also: tuple[Effect, ...] = ()) -> Step:
     """The withdrawal is complete: stop nudging, schedule the opted-in check-ins, show the checklist."""
     case = replace(case, phase=Phase.SENT, question="after", sent_at=case.sent_at or ctx.stamp)
     conv = _save(conv, case)
-    effects: list[Effect] = [CancelReminders(case.id, ("nudge_send",))]
+    effects: list[Effect] = [CancelReminders(case.id, ("nudge_send",)), *also]
     if conv.profile.checkins:
         effects += checkins_for(case, ctx)
     return Step(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from exit_coach.flow.replies import FormField, Option
 from exit_coach.flow.state import Answers, Case, Profile
@@ -54,7 +55,7 @@ class Question:
         return self.fields is not None
 
 
-def _answer(case: Case, **changes: object) -> Case:
+def _answer(case: Case, **changes: Any) -> Case:
     return replace(case, answers=replace(case.answers, **changes))
 
 

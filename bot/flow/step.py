@@ -203,6 +203,8 @@ def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
         )
         effects = (ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(days=1)),)
         return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
+    if event.kind == "relay_check" and case.phase is Phase.SENT and "recruiter_confirmed" not in case.done:
+        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT['relay_check']}", case.id), *case_prompt(case, conv, ctx)))
     if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:
         return Step(conv, (Say(CHECKIN_TEXT["negotiation_check"], case.id), *case_prompt(case, conv, ctx)))
     if event.kind in CHECKIN_TEXT and event.kind.startswith("checkin") and conv.profile.checkins:

@@ -103,4 +103,6 @@ CHECKIN_TEXT: dict[str, str] = {
     "checkin_3m": "Check-in: a good moment to refresh your résumé and cover letter and pick one thing to learn.",
     "checkin_mobility": "Check-in: how is your mobility-first plan going — places, timing, sponsors?",
     "negotiation_check": "Your decision deadline has come. Did the negotiation work?",
+    "relay_check": "Did your recruiter confirm your news reached the hiring team? If not, a short nudge to them "
+    "is fine; tick it off once they have.",
 }

@@ -147,10 +147,9 @@ def ask_question(case: Case, conv: Conversation) -> Reply:
 
 def plan_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     plan = plan_of(case, conv, ctx)
+    options: tuple[Option, ...] = (Option("Show my drafts", "draft", "primary"),)
     if plan.action is Action.NEGOTIATE:
         options = (Option("Draft the negotiation email", "draft", "primary"), Option("Withdraw instead", "withdraw"))
-    else:
-        options = (Option("Show my drafts", "draft", "primary"),)
     return Ask("plan", "Ready for the draft?", options, case.id)
 
 
@@ -290,5 +289,6 @@ def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> As
         shown = ask_question(case, conv)
         return shown if isinstance(shown, AskForm) else closed
     ref = ScreenRef.parse(question)
-    editing = ref is not None and ref.screen == "edit" and case.phase is Phase.DRAFTING
-    return edit_form(case) if editing and case.latest and ref.revision == case.latest.number else closed
+    if ref is None or ref.screen != "edit" or case.phase is not Phase.DRAFTING or case.latest is None:
+        return closed
+    return edit_form(case) if ref.revision == case.latest.number else closed

@@ -72,6 +72,21 @@ def test_a_clean_draft_is_sent_without_a_question() -> None:
     assert talk.case.sent_at is not None
 
 
+def test_the_relay_follow_up_check_comes_until_the_recruiter_confirmed() -> None:
+    """Article rule: tell the recruiter first and let them relay; the follow-up is checking it reached the team
+    (issue 7, point 3)."""
+    talk = _draft(stage="interviewing", reason="personal", negotiable="no", recruiter="yes", relay="relay",
+                  main_channel="email", door="no")
+    talk.click("sent")
+    checks = [e for e in talk.effects if isinstance(e, ScheduleReminder) and e.kind == "relay_check"]
+    assert checks and (checks[0].due - talk.now).days >= 1
+    talk.due("relay_check", talk.case.id)
+    assert "confirm your news reached the hiring team" in talk.texts()
+    talk.click("tick:recruiter_confirmed")
+    talk.due("relay_check", talk.case.id)
+    assert talk.replies == (), "silent once they confirmed"
+
+
 # --- point 7: every control changes the draft as labelled ----------------------------------------
 
 STAGE_ANSWERS = {
