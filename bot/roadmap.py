@@ -160,9 +160,9 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
         why.append("An email is enough: you reached the final round but without a personal rapport.")
     elif linkedin_fits(s):
         order = [Channel.LINKEDIN, Channel.EMAIL]
-        no_longer = ": say you're no longer available" if s.stage is Stage.APPLIED else ""
+        saying = " saying you're no longer available" if s.stage is Stage.APPLIED else ""
         why.append(
-            f"Reply soon with a short LinkedIn message{no_longer}, since it's been your main channel and things "
+            f"Reply soon with a short LinkedIn message{saying}, since it's been your main channel and things "
             "are informal; the email draft is there if you'd rather write one."
         )
     elif s.stage is Stage.APPLIED:
@@ -219,14 +219,18 @@ def next_draft(sent: DraftKind, specs: tuple[DraftSpec, ...]) -> DraftSpec | Non
     return None
 
 
-def switch_channels(s: Situation, current: Channel | None) -> tuple[Channel, ...]:
-    """The channels "Switch channel" may offer: never LinkedIn late on, the recruiter only if there is one."""
+def switch_channels(
+    stage: Stage, *, via_recruiter: bool, current: Channel | None, negotiate: bool = False
+) -> tuple[Channel, ...]:
+    """The channels "Switch channel" may offer: never LinkedIn late on, the recruiter only if there is one; a
+    negotiation is asked for in writing (to the employer or through the recruiter), never on a call script."""
+    allowed = (Channel.EMAIL, Channel.RECRUITER) if negotiate else tuple(Channel)
     return tuple(
         c
-        for c in Channel
+        for c in allowed
         if c is not current
-        and (c is not Channel.RECRUITER or s.via_recruiter)
-        and (c is not Channel.LINKEDIN or not s.stage.is_late)
+        and (c is not Channel.RECRUITER or via_recruiter)
+        and (c is not Channel.LINKEDIN or not stage.is_late)
     )
 
 

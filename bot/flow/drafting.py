@@ -21,10 +21,17 @@ from exit_coach.flow.texts import (
     REENTRY_TWO_WEEKS,
     RELAY_FOLLOW_UP,
 )
-from exit_coach.flow.view import plan_of, risky_findings, show_checklist, show_plan, show_revision
+from exit_coach.flow.view import (
+    channels_to_switch_to,
+    plan_of,
+    risky_findings,
+    show_checklist,
+    show_plan,
+    show_revision,
+)
 from exit_coach.lint import lint_draft
 from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
-from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft, switch_channels
+from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
 
 NUDGE_LIMIT = 5
 
@@ -186,7 +193,7 @@ def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> 
         return _with_revision(conv, case)
     negotiate = rev.kind is DraftKind.NEGOTIATION_EMAIL
     channel = Channel(value)
-    if channel not in switch_channels(situation_of(case, conv), rev.channel):
+    if channel not in channels_to_switch_to(case):
         return _with_revision(conv, replace(case, question=_on("rev", rev)))
     spec = draft_spec_for_channel(channel, negotiate=negotiate)
     return _with_revision(conv, _new_revision(case, conv, ctx, spec))

@@ -94,12 +94,26 @@ def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
     if not rev.edited:  # restyling re-renders the template: it would silently drop the user's own words
         actions += restyle_options(case, rev)
     actions.append(Option("Edit", "edit"))
-    actions.append(Option("Switch channel", "switch"))
+    if channels_to_switch_to(case):
+        actions.append(Option("Switch channel", "switch"))
     if rev.kind is DraftKind.PHONE_SCRIPT:
         actions.append(Option("Call done", "call_done", "primary"))
     else:
         actions.append(Option("Mark as sent", "sent", "primary"))
     return tuple(actions)
+
+
+def channels_to_switch_to(case: Case) -> tuple[Channel, ...]:
+    """Where the latest revision could go instead (see `exit_coach.roadmap.switch_channels`)."""
+    rev = case.latest
+    if rev is None or case.answers.stage is None:
+        return ()
+    return switch_channels(
+        case.answers.stage,
+        via_recruiter=case.answers.via_recruiter,
+        current=rev.channel,
+        negotiate=rev.kind is DraftKind.NEGOTIATION_EMAIL,
+    )
 
 
 def restyle_options(case: Case, rev: Revision) -> list[Option]:
@@ -201,8 +215,7 @@ def send_anyway_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
 
 
 def switch_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
-    current = case.latest.channel if case.latest else None
-    offered = switch_channels(situation_of(case, conv), current)
+    offered = channels_to_switch_to(case)
     options = tuple(Option(c.value.capitalize(), c.value) for c in offered)
     return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
 

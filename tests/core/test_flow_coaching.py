@@ -225,3 +225,14 @@ def test_restyle_options_never_offer_warmer_for_red_flags() -> None:
     assert "warmer" not in {o.value for o in restyle_options(talk.case, talk.case.latest)}
     assert Reason.RED_FLAGS.value == talk.case.answers.reason.value
     assert talk.case.answers.stage is Stage.INTERVIEWING
+
+
+def test_a_negotiation_without_a_recruiter_offers_no_switch_it_could_not_use() -> None:
+    """A control that cannot change this draft is not offered (issue 7, point 7): a negotiation is asked for
+    in writing, so with no recruiter there is nowhere to switch it to."""
+    talk = _draft(stage="offer", reason="compensation", negotiable="yes", recruiter="no", door="no")
+    assert talk.revision().draft.kind.value == "negotiation_email"
+    assert "switch" not in {a.value for a in talk.revision().actions}
+    via = _draft(stage="offer", reason="compensation", negotiable="yes", recruiter="yes", door="no")
+    via.click("switch")
+    assert {o.value for o in via.last.options} == {"email", "keep"}

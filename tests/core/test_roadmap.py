@@ -564,8 +564,10 @@ def test_switch_channel_never_offers_linkedin_late_nor_a_recruiter_without_one(s
     """Article rule: LinkedIn only at early stages; recruiter only if there is one (issue 7, point 9)."""
     from exit_coach.roadmap import switch_channels
 
-    offered = switch_channels(situation, None)
+    offered = switch_channels(situation.stage, via_recruiter=situation.via_recruiter, current=None)
     if situation.stage.is_late:
         assert Channel.LINKEDIN not in offered
     if not situation.via_recruiter:
         assert Channel.RECRUITER not in offered
+    negotiation = switch_channels(situation.stage, via_recruiter=situation.via_recruiter, current=None, negotiate=True)
+    assert set(negotiation) <= {Channel.EMAIL, Channel.RECRUITER}, "a negotiation is asked for in writing"
