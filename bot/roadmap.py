@@ -143,7 +143,8 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
             "confirm it reached the hiring team, you're done."
         ]
     why: list[str] = []
-    phone_early = s.main_channel is Channel.PHONE and s.stage in (Stage.SCREENING, Stage.INTERVIEWING)
+    # article: email when you've been communicating mostly in writing; a phone relationship gets a call
+    by_phone = s.main_channel is Channel.PHONE and s.stage in (Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL)
     if s.stage is Stage.ACCEPTED:
         order = [Channel.PHONE, Channel.EMAIL]
         why.append("Call first, then confirm in writing, because you already accepted their offer.")
@@ -154,6 +155,12 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
         order = [Channel.PHONE, Channel.EMAIL]
         why.append(
             "Call the hiring manager, then email to confirm, because you reached the final round and built a rapport."
+        )
+    elif by_phone:
+        order = [Channel.PHONE, Channel.EMAIL]
+        why.append(
+            "A quick call fits, because you've mostly talked by phone; then a short email confirms it, "
+            "so there's a record."
         )
     elif s.stage is Stage.FINAL:
         order = [Channel.EMAIL]
@@ -168,12 +175,8 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
     elif s.stage is Stage.APPLIED:
         order = [Channel.EMAIL]
         why.append("Reply by email soon, because they reached out: say you're no longer available.")
-    elif phone_early:
-        order = [Channel.PHONE, Channel.EMAIL]
-        why.append(
-            "A quick call fits, because you've mostly talked by phone; then a short email confirms it, "
-            "so there's a record."
-        )
+        if s.main_channel is Channel.PHONE:
+            why.append("Even though you've mostly talked by phone, a written reply leaves you both a record.")
     else:
         order = [Channel.EMAIL]
         why.append("A short email is the right channel at this early stage.")

@@ -539,7 +539,12 @@ def test_human_help_fires_when_visas_or_relocation_drive_the_decision(stage: Sta
     assert p.help is not None and any("visas and relocation" in r for r in p.help.reasons)
 
 
-@pytest.mark.parametrize("stage", [Stage.SCREENING, Stage.INTERVIEWING])
+def test_mostly_by_phone_when_they_reached_out_still_replies_in_writing_and_says_why() -> None:
+    p = plan(Stage.APPLIED, main_channel=Channel.PHONE)
+    assert p.channels == (Channel.EMAIL,) and "by phone" in said(p)
+
+
+@pytest.mark.parametrize("stage", [Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL])
 def test_mostly_by_phone_between_rounds_calls_then_confirms_by_email(stage: Stage) -> None:
     """Article rule: email fits when you've been communicating mostly in writing; mostly by phone, a call
     followed by an email that documents it (issue 7, point 9)."""
