@@ -495,6 +495,7 @@ situations = st.builds(
             "visa",
             "keep_door_open",
             "negotiable",
+            "tell_employer_too",
         )
     },
 )
@@ -516,6 +517,21 @@ def test_any_situation_gives_a_consistent_plan(situation: Situation, help_url: s
         assert p.channels.index(Channel.PHONE) < p.channels.index(Channel.EMAIL)
     assert (p.help is None) or (help_url is not None and p.help.reasons)
     assert plan_for(replace(situation), help_url=help_url) == p  # pure: same input, same plan
+    # issue 7: negotiation only where it fits, and only what applies on the checklist
+    from exit_coach.roadmap import negotiation_fits
+
+    fits = negotiation_fits(situation.stage, situation.reason)
+    assert (p.action is Action.NEGOTIATE) is (situation.negotiable and fits)
+    if p.action is Action.NEGOTIATE:
+        assert ids(p) == NEGOTIATION_STEPS and kinds(p) == [DraftKind.NEGOTIATION_EMAIL]
+        return
+    aside = sum("set negotiation aside" in line for line in p.reasoning)
+    assert aside == (1 if situation.negotiable and not fits else 0)
+    assert ("logistics" in ids(p)) is (situation.stage in (Stage.OFFER, Stage.ACCEPTED))
+    assert ("review_signed" in ids(p)) is (situation.stage is Stage.ACCEPTED and situation.signed)
+    if not situation.via_recruiter:
+        assert not any("recruiter" in item.text.lower() for item in p.checklist)
+    assert "costs them" not in said(p)
 
 
 # --- issue 7: visas and relocation, main channel -------------------------------------------------
