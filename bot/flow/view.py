@@ -305,3 +305,17 @@ def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> As
     if ref is None or ref.screen != "edit" or case.phase is not Phase.DRAFTING or case.latest is None:
         return closed
     return edit_form(case) if ref.revision == case.latest.number else closed
+
+
+def prompt(conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    """Where the user is now; the screen table decides (see `exit_coach.flow.screens.prompt`)."""
+    from exit_coach.flow import screens  # the screen table is built from this module's displays
+
+    return screens.prompt(conv, ctx)
+
+
+def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    """What `case` shows now (see `exit_coach.flow.screens.case_prompt`)."""
+    from exit_coach.flow import screens
+
+    return screens.case_prompt(case, conv, ctx)
