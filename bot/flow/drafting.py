@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import next_question
-from exit_coach.flow.replies import CancelReminders, Effect, Reply, Say, ScheduleReminder
+from exit_coach.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
 from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, ScreenRef, situation_of
 from exit_coach.flow.texts import (
     REENTRY_MOBILITY,
@@ -22,6 +22,7 @@ from exit_coach.flow.texts import (
     RELAY_FOLLOW_UP,
 )
 from exit_coach.flow.view import (
+    case_prompt,
     channels_to_switch_to,
     plan_of,
     risky_findings,
@@ -34,13 +35,6 @@ from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, Draft
 from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
 
 NUDGE_LIMIT = 5
-
-
-def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
-    """What the case shows next, from the screen table (which refers to this module's handlers)."""
-    from exit_coach.flow.screens import case_prompt as shown  # imported here: screens imports this module
-
-    return shown(case, conv, ctx)
 
 
 def _on(screen: str, rev: Revision) -> str:
