@@ -19,7 +19,7 @@ from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import BY_ID, Problem, next_question
 from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
 from exit_coach.flow.screens import case_prompt, live_screen, prompt
-from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase, ScreenRef
+from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
 from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
 from exit_coach.flow.view import GLOBAL_PENDING
 from exit_coach.model import Reason
@@ -104,7 +104,7 @@ def _choices(shown: Reply) -> tuple[tuple[Option, ...], str]:
     if isinstance(shown, Ask):
         return shown.options, shown.question
     if isinstance(shown, ShowRevision):
-        return shown.actions, ScreenRef("rev", shown.number).id
+        return shown.actions, shown.question
     return (), ""
 
 

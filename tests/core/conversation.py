@@ -52,7 +52,7 @@ class Talk:
     def question(self) -> str | None:
         last = self.last
         if isinstance(last, ShowRevision):
-            return f"rev:{last.number}"
+            return last.question
         return getattr(last, "question", None)
 
     def click(self, value: str) -> tuple[Reply, ...]:
@@ -60,7 +60,7 @@ class Talk:
         last = self.last
         if isinstance(last, ShowRevision):
             assert value in {a.value for a in last.actions}, (value, last.actions)
-            return self.send(Choose(value, f"rev:{last.number}", last.case_id))
+            return self.send(Choose(value, last.question, last.case_id))
         assert isinstance(last, Ask), last
         assert value in {o.value for o in last.options}, (value, last.options)
         return self.send(Choose(value, last.question, last.case_id))
