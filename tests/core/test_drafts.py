@@ -397,3 +397,14 @@ def test_warmer_adds_words_of_warmth_the_user_can_see_in_every_kind(stage: Stage
         plain = render(kind, situation(stage, reason)).body
         warm = render(kind, situation(stage, reason), DraftStyle(warmer=True)).body
         assert len(WARMTH.findall(warm)) > len(WARMTH.findall(plain)), f"{plain}\n----\n{warm}"
+
+
+@pytest.mark.parametrize("kind", [DraftKind.EMAIL, DraftKind.FOLLOW_UP_EMAIL, DraftKind.NEGOTIATION_EMAIL])
+@pytest.mark.parametrize("stage", STAGES)
+def test_shorter_trims_emails_by_a_visible_margin(stage: Stage, kind: DraftKind) -> None:
+    """Emails start brief (article: brevity is your ally), but "Shorter" still cuts at least a tenth."""
+    for reason, door, flags in itertools.product(Reason, (False, True), (False, True)):
+        sit = situation(stage, reason, visa=flags, relocation=flags, signing_bonus=flags)
+        long_ = render(kind, sit, DraftStyle(door_open=door)).body
+        short = render(kind, sit, DraftStyle(shorter=True, door_open=door)).body
+        assert spoken_words(kind, short) <= 0.9 * spoken_words(kind, long_), f"{long_}\n----\n{short}"
