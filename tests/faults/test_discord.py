@@ -72,12 +72,16 @@ def test_the_reminder_loop_survives_a_failed_round_and_delivers(tmp_path: Path) 
 
     async def scenario(rig: Rig) -> None:
         await to_stage_question(rig)
-        for value in ("screening", "no", "other_offer", "no", "email", "yes"):
-            if rig.question("111").kind == ids.FORM:
+        answers = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
+                   "main_channel": "email", "door": "yes"}
+        for _ in range(12):  # answer whatever is asked, by name, up to the plan
+            q = rig.question("111")
+            if q.kind == ids.FORM:
+                await rig.fill("111", {"name": "Sam", "email": "sam@example.com", "phone": ""})
+            elif q.question.split(":")[0] == "plan":
                 break
-            await rig.click("111", value)
-        while rig.question("111").kind == ids.FORM:
-            await rig.fill("111", {"name": "Sam", "email": "sam@example.com", "phone": ""})
+            else:
+                await rig.click("111", answers[q.question.split(":")[0]])
         await rig.click("111", "draft")
         before = len(rig.texts("111"))
         real_clock, real_due = rig.coach.clock, rig.coach.deliver_due
