@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+from exit_coach.reminders import UserClock
 
 
 class Phase(StrEnum):
@@ -120,6 +121,13 @@ class Profile:
     checkins: bool = False
     """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
+    clock: UserClock = field(default_factory=UserClock)
+    """Time zone, quiet hours and weekends: when reminders may come and how times are shown."""
+    last_reminder: str | None = None
+    """"kind:case_id" of the newest reminder shown, so `snooze` / `stop these` typed in the terminal answer it."""
+    snoozes: int = 0
+    stops: int = 0
+    """How often this user snoozed / stopped reminders (for `coach stats`, aggregated)."""
 
 
 @dataclass(frozen=True)
