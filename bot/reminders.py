@@ -80,8 +80,8 @@ class UserClock:
     """Equal `quiet_from` and `quiet_until` mean no quiet hours."""
     quiet_weekends: bool = False
     """Off by default: reminders may come on Saturday and Sunday."""
-    tz_from_platform: bool = False
-    """The zone came from the platform (Slack's profile), not from the user's own `settings`."""
+    tz_source: str = ""
+    """"" (the default, UTC), "platform" (Slack's profile) or "user" (chosen in `settings`, which wins)."""
 
     @property
     def zone(self) -> ZoneInfo:

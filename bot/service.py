@@ -93,6 +93,8 @@ class Delivery:
     attempt: int
     """1 the first time; higher after a lease ran out (an earlier attempt may have reached the user)."""
     replies: tuple[Reply, ...]
+    due_at: datetime
+    """When it came due: no earlier attempt can have posted it before this."""
 
     @property
     def idempotency_key(self) -> str:
@@ -269,7 +271,9 @@ class Coach:
         if not result.replies:
             tx.mark_delivered(reminder.id, now=now, note="nothing to say")
             return None
-        return Delivery(reminder.id, reminder.key, reminder.kind, reminder.case_id, attempt, result.replies)
+        return Delivery(
+            reminder.id, reminder.key, reminder.kind, reminder.case_id, attempt, result.replies, reminder.due_at
+        )
 
     def delivered(self, delivery: Delivery) -> bool:
         """The platform accepted the post: the reminder is done. False when it already was."""
@@ -319,7 +323,8 @@ class Coach:
     def set_time_zone(self, key: UserKey, tz: str) -> bool:
         """Record the zone a platform reports for the user (Slack's `users.info`); True when it changed.
 
-        Unknown names are ignored. Does nothing for a user the store has never seen.
+        Unknown names are ignored, and so is the platform when the user chose a zone in `settings`.
+        Does nothing for a user the store has never seen.
         """
         zone = valid_zone(tz)
         if zone is None:
@@ -331,9 +336,9 @@ class Coach:
                     if loaded is None:
                         return False
                     profile = loaded.conversation.profile
-                    if profile.clock.tz == zone and profile.clock.tz_from_platform:
+                    if profile.clock.tz_source == "user" or profile.clock.tz == zone:
                         return False
-                    clock = replace(profile.clock, tz=zone, tz_from_platform=True)
+                    clock = replace(profile.clock, tz=zone, tz_source="platform")
                     conv = replace(loaded.conversation, profile=replace(profile, clock=clock))
                     tx.save(loaded, conv, now=self.clock())
                     return True

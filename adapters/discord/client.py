@@ -249,11 +249,9 @@ class CoachClient(discord.Client):
 
     async def deliver_due_once(self) -> int:
         """Post the due reminders of Discord users to their DMs; returns how many were delivered."""
-        due = await asyncio.to_thread(self.coach.deliver_due, platform="discord")
-        for key, outcome in due:
-            async with self._locks.hold(key.user):
-                await self.outbox.deliver(key, Origin(), outcome.replies)
-        return len(due)
+        from exit_coach.adapters.discord import reminders
+
+        return await reminders.deliver_due_once(self)
 
     async def _remind_loop(self) -> None:
         await self.wait_until_ready()

@@ -97,6 +97,8 @@ class Case:
     went_out: tuple[DraftKind, ...] = ()
     """Draft kinds already sent or called, so the sequence never offers one twice."""
     nudges: int = 0
+    withdrawn_before: tuple[str, ...] = ()
+    """When earlier withdrawals of this case went out (ISO, UTC), kept when the case is reopened."""
 
     @property
     def title(self) -> str:
@@ -116,6 +118,17 @@ class Case:
 
 
 @dataclass(frozen=True)
+class CloseoutBatch:
+    """After accepting another offer: the other open cases still to send or skip, with one nudge for them all."""
+
+    cases: tuple[str, ...] = ()
+    total: int = 0
+    anchor: str = ""
+    """The case the batch's one reminder row hangs on (reminder rows belong to a case)."""
+    nudges: int = 0
+
+
+@dataclass(frozen=True)
 class Profile:
     signature: Signature = field(default_factory=Signature)
     checkins: bool = False
@@ -127,6 +140,7 @@ class Profile:
     """"kind:case_id" of the newest reminder shown, so `snooze` / `stop these` typed in the terminal answer it."""
     snoozes: int = 0
     stops: int = 0
+    closeout: CloseoutBatch | None = None
     """How often this user snoozed / stopped reminders (for `coach stats`, aggregated)."""
 
 
