@@ -52,6 +52,7 @@ from exit_coach.store import Conflict, DueReminder, Loaded, Store, Tx, UserKey, 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
+LEASE_ROUNDS = 5
 SORRY = "Sorry — something went wrong on my side; your progress so far is saved."
 BUSY = "Your case changed at the same moment from somewhere else, so I didn't apply that. Please try again."
 
@@ -229,13 +230,20 @@ class Coach:
         `platform` (or, for the terminal, its one `key`) so it never leases another front end's reminders.
         """
         now = self.clock()
-        with self.store.transaction() as tx:
-            due = tx.due_reminders(now, limit, platform=platform, key=key)
         leased: list[Delivery] = []
-        for reminder in due:
-            delivery = self._lease(reminder)
-            if delivery is not None:
-                leased.append(delivery)
+        tried: set[int] = set()
+        for _ in range(LEASE_ROUNDS):  # rows another worker leased between our read and our claim: read on
+            with self.store.transaction() as tx:
+                due = tx.due_reminders(now, limit - len(leased), platform=platform, key=key, skip=tried)
+            if not due:
+                break
+            for reminder in due:
+                tried.add(reminder.id)
+                delivery = self._lease(reminder)
+                if delivery is not None:
+                    leased.append(delivery)
+            if len(leased) >= limit:
+                break
         return leased
 
     def _lease(self, reminder: DueReminder) -> Delivery | None:

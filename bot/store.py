@@ -436,9 +436,17 @@ class Tx:
         return int(self.conn.execute(delete(REMINDER).where(*where)).rowcount)
 
     def due_reminders(
-        self, now: datetime, limit: int, *, platform: str | None = None, key: UserKey | None = None
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        platform: str | None = None,
+        key: UserKey | None = None,
+        skip: set[int] | None = None,
     ) -> list[DueReminder]:
-        """Reminders due by `now` that nobody holds a live lease on, oldest first; one platform's or user's."""
+        """Reminders due by `now` that nobody holds a live lease on, oldest first; one platform's or user's.
+
+        `skip`: ids this caller already tried (lost to another worker, or moved out of quiet hours)."""
         stamp = utc(now)
         where = [
             REMINDER.c.delivered_at.is_(None),
@@ -450,6 +458,8 @@ class Tx:
             where.append(USER.c.platform == platform)
         if key is not None:
             where.extend(_key_where(key))
+        if skip:
+            where.append(REMINDER.c.id.not_in(sorted(skip)))
         rows = self.conn.execute(
             select(
                 REMINDER.c.id,
