@@ -1,0 +1,98 @@
+"""Reminders through the whole service with an injected clock: on the user's clock, once, and not when moot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from exit_coach.flow.events import Choose, Command, SubmitForm
+from exit_coach.flow.replies import Ask
+from exit_coach.reminders import UserClock, in_quiet_hours
+from exit_coach.schema import REMINDER
+from exit_coach.service import Coach, Delivery, UserKey
+from tests.store.conftest import FakeClock, walk_to
+
+SAM = UserKey("console", "", "sam")
+TOKYO = UserClock(tz="Asia/Tokyo")
+
+
+def due_rows(coach: Coach, **where: str) -> list[tuple[str, datetime]]:
+    query = select(REMINDER.c.kind, REMINDER.c.due_at).where(REMINDER.c.delivered_at.is_(None))
+    for column, value in where.items():
+        query = query.where(REMINDER.c[column] == value)
+    with coach.store.engine.connect() as conn:
+        return [(k, d.replace(tzinfo=UTC) if d.tzinfo is None else d) for k, d in conn.execute(query)]
+
+
+def in_tokyo(coach: Coach, key: UserKey) -> None:
+    coach.handle(key, Command("settings"))
+    coach.handle(key, Choose("tz", "settings"))
+    coach.handle(key, SubmitForm("settings_tz", {"tz": "Asia/Tokyo"}))
+
+
+def deliver_all(coach: Coach) -> list[Delivery]:
+    got = coach.deliver_due()
+    for delivery in got:
+        assert coach.settle(delivery, lambda d: None) == "delivered"
+    return got
+
+
+def test_a_nudge_comes_at_the_users_morning_once_and_a_snooze_moves_it(coach: Coach, clock: FakeClock) -> None:
+    clock.now = datetime(2025, 3, 3, 13, 0, tzinfo=UTC)  # 22:00 in Tokyo
+    coach.handle(SAM, Command("start"))
+    in_tokyo(coach, SAM)
+    walk_to(coach, SAM, "plan")
+    [(kind, at)] = due_rows(coach)
+    assert kind == "nudge_send"
+    # 48 hours later is 22:00 in Tokyo, inside the quiet hours: it waits for 08:00 there
+    assert at == datetime(2025, 3, 5, 23, 0, tzinfo=UTC)
+    clock.now = at - timedelta(minutes=1)
+    assert deliver_all(coach) == []
+    clock.now = at
+    [nudge] = deliver_all(coach)
+    assert "isn't marked as sent" in nudge.replies[0].text  # type: ignore[union-attr]
+    assert deliver_all(coach) == [], "not twice"
+    controls = next(r for r in nudge.replies if isinstance(r, Ask) and r.question.startswith("remind:"))
+    clock.advance(minutes=5)
+    coach.handle(SAM, Choose("snooze_1w", controls.question, controls.case_id))
+    [(kind, at)] = due_rows(coach)
+    assert kind == "nudge_send" and at == clock.now + timedelta(days=7), "the snooze replaced the daily nudge"
+    clock.now = at - timedelta(minutes=1)
+    assert deliver_all(coach) == []
+    clock.now = at
+    assert len(deliver_all(coach)) == 1, "after the snooze, at the new time"
+
+
+def test_no_reminder_after_the_case_is_closed(coach: Coach, clock: FakeClock) -> None:
+    walk_to(coach, SAM, "plan")
+    coach.handle(SAM, Command("cancel"))
+    clock.advance(days=30)
+    assert deliver_all(coach) == []
+
+
+def test_every_kind_is_scheduled_outside_the_quiet_hours(coach: Coach, clock: FakeClock) -> None:
+    clock.now = datetime(2025, 3, 3, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo
+    coach.handle(SAM, Command("start"))
+    in_tokyo(coach, SAM)
+    outcome = walk_to(coach, SAM, "rev:")  # the first answers lead to negotiating first
+    seen: set[str] = set()
+    picks = {"outcome": "withdraw", "plan": "draft", "after": "checkins"}
+    for _ in range(12):
+        for kind, at in due_rows(coach):
+            seen.add(kind)
+            assert not in_quiet_hours(at, TOKYO), f"{kind} due at {at} is inside the quiet hours"
+        last = outcome.replies[-1]
+        if isinstance(last, Ask) and last.question == "after" and "checkin_2w" in seen:
+            break
+        if isinstance(last, Ask):
+            outcome = coach.handle(SAM, Choose(picks[last.question], last.question, last.case_id))
+        else:
+            value = next(a.value for a in last.actions if a.value in ("sent", "call_done"))  # type: ignore[union-attr]
+            outcome = coach.handle(SAM, Choose(value, f"rev:{last.number}", last.case_id))  # type: ignore[union-attr]
+        clock.advance(hours=5)
+    assert seen >= {"nudge_send", "negotiation_check", "checkin_2w", "checkin_3m"}
+    first = min(at for kind, at in due_rows(coach) if kind == "checkin_2w")
+    clock.now = first
+    [checkin] = deliver_all(coach)
+    assert checkin.kind == "checkin_2w"
