@@ -97,6 +97,9 @@ def reminder_due(conv: Conversation, kind_value: str, case_id: str, ctx: Context
 def _nudge(conv: Conversation, case: Case, ctx: Context) -> Step:
     if case.phase not in (Phase.PLANNED, Phase.DRAFTING) or case.nudges >= NUDGE_LIMIT or case.sent_at:
         return Step(conv, ())
+    batch = conv.profile.closeout
+    if batch is not None and case.id in batch.cases:
+        return Step(conv, ())  # the close-out's one nudge speaks for it
     case = replace(case, nudges=case.nudges + 1)
     conv = conv.with_case(case)
     note = Say(
