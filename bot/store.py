@@ -554,6 +554,16 @@ class Tx:
             for r in rows
         ]
 
+    def every_conversation(self) -> Iterator[Conversation]:
+        """Every user's conversation, one at a time (for aggregate statistics; no keys leave with them)."""
+        users = self.conn.execute(select(USER.c.pk, USER.c.profile_json).order_by(USER.c.pk)).all()
+        for pk, profile_json in users:
+            rows = self.conn.execute(
+                select(CASE.c.state_json).where(CASE.c.user_pk == pk).order_by(CASE.c.position)
+            ).all()
+            cases = tuple(self.store.decode_case_cached(r[0]) for r in rows)
+            yield Conversation(profile=decode_profile(profile_json), cases=cases)
+
     def threads(self, user_pk: int) -> list[dict[str, str]]:
         rows = self.conn.execute(
             select(THREAD.c.case_id, THREAD.c.ref).where(THREAD.c.user_pk == user_pk).order_by(THREAD.c.case_id)
