@@ -173,12 +173,14 @@ def shown(moment: datetime | str | None, clock: UserClock, *, zone: bool = True,
         return "—"
     if isinstance(moment, str):
         try:
-            moment = datetime.fromisoformat(moment)
+            at = datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(clock.zone)
+    else:
+        at = moment
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    local = at.astimezone(clock.zone)
     year = f" {local.year}" if now is not None and now.astimezone(clock.zone).year != local.year else ""
     text = f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M}"
     return f"{text} ({zone_label(clock)})" if zone else text

@@ -19,6 +19,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -46,10 +48,9 @@ def post_reminder(outbox: Outbox, delivery: Delivery) -> None:
         channel = outbox.dm_channel(delivery.key)
         messages = [m for reply in delivery.replies for m in render.render(reply)]
         for index, message in enumerate(messages):
-            extra = {"metadata": _metadata(delivery)} if index == 0 else {}
             outbox.client.chat_postMessage(
                 channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False,
-                **extra,
+                metadata=_metadata(delivery) if index == 0 else None,
             )
     except SlackApiError as exc:
         code = error_code(exc)
@@ -74,7 +75,7 @@ def already_shown(outbox: Outbox, delivery: Delivery) -> bool:
     return False
 
 
-def _metadata(delivery: Delivery) -> dict[str, object]:
+def _metadata(delivery: Delivery) -> dict[str, Any]:
     return {"event_type": EVENT_TYPE, "event_payload": {"key": delivery.idempotency_key}}
 
 
@@ -82,7 +83,7 @@ def deliver_due(coach: Coach, outbox: Outbox, queue: Callable[[UserKey, Callable
     """Lease the due reminders of Slack users and queue each post on its user's worker; returns how many."""
     due = coach.deliver_due(platform="slack")
     for delivery in due:
-        queue(delivery.key, lambda d=delivery: _settle(coach, outbox, d))
+        queue(delivery.key, partial(_settle, coach, outbox, delivery))
     return len(due)
 
 

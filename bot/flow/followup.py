@@ -183,6 +183,7 @@ def settings_line(clock: UserClock) -> str:
 
 def settings_form(conv: Conversation) -> Reply:
     clock = conv.profile.clock
+    fields: tuple[FormField, ...]
     if conv.pending == "settings_tz":
         fields = (
             FormField("tz", "Time zone", initial=clock.tz, max_length=64, hint="e.g. Europe/Paris, America/New_York"),
