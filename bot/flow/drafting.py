@@ -295,7 +295,8 @@ def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> St
         return history.reopen(conv, case, ctx)
     if value == "checkins":
         conv, effects = set_checkins(conv, True, ctx)
-        return Step(conv, (Say(checkins_note(case), case.id), *case_prompt(case, conv, ctx)), effects)
+        note = checkins_note(case) + _zone_note(conv)
+        return Step(conv, (Say(note, case.id), *case_prompt(case, conv, ctx)), effects)
     return close_case(conv, case, ctx)
 
 
@@ -309,6 +310,12 @@ def set_checkins(conv: Conversation, on: bool, ctx: Context) -> tuple[Conversati
         elif not on:
             effects.append(CancelReminders(case.id, CHECKIN_KINDS))
     return conv, tuple(effects)
+
+
+def _zone_note(conv: Conversation) -> str:
+    """Name the zone reminders follow when the user never chose one (it is UTC until they do)."""
+    clock = conv.profile.clock
+    return "" if clock.tz_source else f" They come in daytime {clock.tz} time; `settings` changes your time zone."
 
 
 def checkins_note(case: Case) -> str:
