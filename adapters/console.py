@@ -18,6 +18,7 @@ from typing import TextIO
 from exit_coach.config import ConfigError, default_data_dir
 from exit_coach.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
 from exit_coach.flow.followup import CONTROLS_WORDS, is_controls
+from exit_coach.flow.followup import WORDS as REMINDER_WORDS
 from exit_coach.flow.replies import (
     Ask,
     AskForm,
@@ -31,7 +32,8 @@ from exit_coach.flow.replies import (
 )
 from exit_coach.service import Coach, UserKey, open_coach
 
-COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new"))
+COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new", *REMINDER_WORDS))
+"""Words that work anywhere, inside a form too (a reminder's `snooze` / `stop these` among them)."""
 END_OF_TEXT = "."
 """A line holding only this ends a multi-line answer (an edited draft)."""
 
