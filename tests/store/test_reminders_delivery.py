@@ -214,3 +214,37 @@ def test_two_processes_deliver_each_reminder_once_while_one_is_killed(
     assert (delivered, lost, doubled, undone) == (seeded, 0, 0, 0)
     if kill_point == "post":
         assert "already=1" in sweeper_done, "the retry found the post the killed worker made, and didn't repeat it"
+
+
+def test_upgrading_keeps_pending_reminders_and_makes_them_leasable(db_url: str, clock: FakeClock) -> None:
+    """A database from before leases (schema 2) gains the lease columns; its pending reminders still come."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from exit_coach.drafts import DraftRenderer
+    from exit_coach.schema import CASE, EVENT, METADATA, SCHEMA, THREAD, USER
+
+    store = Store(db_url)
+    with store.engine.begin() as conn:
+        METADATA.create_all(conn, tables=[USER, CASE, EVENT, THREAD, SCHEMA])
+        when = "TIMESTAMP WITH TIME ZONE" if store.engine.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(
+            f'CREATE TABLE reminder (id INTEGER PRIMARY KEY, user_pk INTEGER NOT NULL REFERENCES "user"(pk) '
+            f"ON DELETE CASCADE, case_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, due_at {when} NOT NULL, "
+            f"delivered_at {when}, claimed_by VARCHAR)"
+        ))
+        conn.execute(SCHEMA.insert().values(id=1, version=2, upgraded_at=NOON))
+    clock.now = NOON
+    seed(store, ALICE, reminders=0, due=NOON - timedelta(days=1))
+    with store.engine.begin() as conn:  # a reminder row as the old code wrote it
+        conn.execute(text("INSERT INTO reminder (id, user_pk, case_id, kind, due_at) "
+                          "VALUES (1, 1, 'c1', 'checkin_2w', :due)"), {"due": NOON - timedelta(hours=1)})
+    with store.engine.begin() as conn:
+        assert "lease_until" not in {c["name"] for c in sa_inspect(conn).get_columns("reminder")}
+    store.upgrade()
+    with store.engine.begin() as conn:
+        columns = {c["name"] for c in sa_inspect(conn).get_columns("reminder")}
+    assert {"lease_until", "tries", "failed_at", "last_error"} <= columns
+    coach = Coach(store, renderer=DraftRenderer(), clock=clock)
+    [delivery] = coach.deliver_due()
+    assert delivery.attempt == 1 and coach.settle(delivery, lambda d: None) == "delivered"
+    store.close()
