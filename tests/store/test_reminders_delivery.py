@@ -167,10 +167,11 @@ def _expect(proc: subprocess.Popen[str], word: str) -> str:
     return line
 
 
-@pytest.mark.parametrize("kill_point", ["lease", "post"])
+@pytest.mark.parametrize("kill_point,check", [("lease", True), ("post", True), ("post", False)])
 def test_two_processes_deliver_each_reminder_once_while_one_is_killed(
-    make_coach: Callable[[], Coach], db_url: str, kill_point: str, capsys: pytest.CaptureFixture[str]
+    make_coach: Callable[[], Coach], db_url: str, kill_point: str, check: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """check=False is the control: a retry that doesn't look first shows the killed worker's post twice."""
     if not db_url.startswith("postgresql"):
         pytest.skip(f"needs PostgreSQL ({POSTGRES_ENV})")
     store = make_coach().store
@@ -196,7 +197,7 @@ def test_two_processes_deliver_each_reminder_once_while_one_is_killed(
     assert "DONE" in survivor_done and survivor.returncode == 0
 
     # the killed worker's leases run out; a worker later delivers what it held
-    sweeper = _spawn(db_url, NOON + LEASE + timedelta(minutes=1), "C")
+    sweeper = _spawn(db_url, NOON + LEASE + timedelta(minutes=1), "C", *(() if check else ("--no-check",)))
     _expect(sweeper, "READY")
     sweeper_done = sweeper.communicate("go\n", timeout=120)[0]
     assert sweeper.returncode == 0
@@ -209,8 +210,12 @@ def test_two_processes_deliver_each_reminder_once_while_one_is_killed(
     lost = seeded - delivered
     undone = sum(1 for r in reminder_rows(store) if r["delivered_at"] is None)
     with capsys.disabled():
-        print(f"\nkill -9 after {kill_point}: {seeded} reminders, delivered {delivered}, lost {lost}, "
+        label = kill_point if check else f"{kill_point} (control: no re-post check)"
+        print(f"\nkill -9 after {label}: {seeded} reminders, delivered {delivered}, lost {lost}, "
               f"doubled {doubled}; survivor {survivor_done.strip()}; sweeper {sweeper_done.strip()}")
+    if not check:
+        assert (delivered, lost, doubled, undone) == (seeded, 0, 1, 0), "the control shows what the check prevents"
+        return
     assert (delivered, lost, doubled, undone) == (seeded, 0, 0, 0)
     if kill_point == "post":
         assert "already=1" in sweeper_done, "the retry found the post the killed worker made, and didn't repeat it"
