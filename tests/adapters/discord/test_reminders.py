@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from exit_coach.adapters.discord import reminders, render
+from exit_coach.adapters.discord import ids, reminders, render
 from exit_coach.adapters.discord.deliver import _kwargs
 from exit_coach.flow.events import Choose, Command, SubmitForm
 from exit_coach.reminders import LEASE
@@ -65,5 +65,19 @@ def test_closed_dms_give_the_reminder_up_with_the_code(run) -> None:  # noqa: AN
         assert await reminders.deliver_due_once(rig.client) == 0
         row = first_row(rig)
         assert row["failed_at"] is not None and row["last_error"] == "403/50007"
+
+    run(scenario)
+
+
+def test_a_reminder_has_snooze_and_stop_buttons_that_work(run) -> None:  # noqa: ANN001
+    async def scenario(rig: Rig) -> None:
+        assert rig.client is not None
+        nudge_due_now(rig)
+        assert await reminders.deliver_due_once(rig.client) == 1
+        controls = next(p for p in rig.prompts(USER) if p.parsed().question.startswith("remind:"))
+        assert [ids.parse(c["custom_id"]).value for c in controls.components] == ["snooze_1d", "snooze_1w", "stop"]
+        await rig.click(USER, "stop", prompt=controls)
+        assert any("no more of these reminders" in t for t in rig.texts(USER))
+        assert await reminders.deliver_due_once(rig.client) == 0
 
     run(scenario)
