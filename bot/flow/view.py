@@ -290,7 +290,9 @@ def overview(conv: Conversation) -> tuple[CaseOverview, ...]:
         lines: tuple[ChecklistLine, ...] = ()
         if case.answers.stage is not None:
             lines = checklist_lines(case, plan_for(situation_of(case, conv)))
-        out.append(CaseOverview(case.id, case.title, f"{stage} · {case.phase.value.replace('_', ' ')}", lines))
+        opened = local(case.created_at, conv.profile.clock)
+        where = f"{stage} · {case.phase.value.replace('_', ' ')} · opened {opened}"
+        out.append(CaseOverview(case.id, case.title, where, lines))
     return tuple(out)
 
 
