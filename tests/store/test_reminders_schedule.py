@@ -96,3 +96,15 @@ def test_every_kind_is_scheduled_outside_the_quiet_hours(coach: Coach, clock: Fa
     clock.now = first
     [checkin] = deliver_all(coach)
     assert checkin.kind == "checkin_2w"
+
+
+def test_the_clock_and_a_closeout_batch_survive_a_save() -> None:
+    from exit_coach.codec import decode_profile, encode_profile
+    from exit_coach.flow.state import CloseoutBatch, Profile
+
+    profile = Profile(clock=UserClock(tz="Asia/Tokyo", quiet_from="22:00", quiet_until="07:00", quiet_weekends=True,
+                                      tz_source="user"),
+                      last_reminder="checkin_2w:c1", snoozes=2, stops=1,
+                      closeout=CloseoutBatch(("c2", "c3"), 3, "c2", 1))
+    assert decode_profile(encode_profile(profile)) == profile
+    assert decode_profile('{"checkins": true}').clock == UserClock(), "an older profile gets the defaults"
