@@ -225,7 +225,9 @@ class Coach:
         At-least-once: a leased reminder counts as delivered only when the caller reports `delivered`
         after the platform accepted the post. If the caller dies or reports `failed`, the reminder is
         due again once its lease (`LEASE`) runs out, with `Delivery.attempt` raised, so the caller can
-        check the platform before posting again. A reminder due inside the user's quiet hours (or on a
+        check the platform before posting again. A retry runs the reminder's step again on the
+        conversation as it is then, so a nudge for a message sent in the meantime stays silent (and is
+        simply marked done). A reminder due inside the user's quiet hours (or on a
         weekend they keep free) is moved to their next allowed minute instead. A front end passes its
         `platform` (or, for the terminal, its one `key`) so it never leases another front end's reminders.
         """
