@@ -16,7 +16,17 @@ from dataclasses import replace
 
 from exit_coach.flow.drafting import NUDGE_LIMIT, set_checkins
 from exit_coach.flow.outcome import Context, Step
-from exit_coach.flow.replies import Ask, CancelReminders, Effect, FormField, Option, Reply, Say, ScheduleReminder
+from exit_coach.flow.replies import (
+    Ask,
+    AskForm,
+    CancelReminders,
+    Effect,
+    FormField,
+    Option,
+    Reply,
+    Say,
+    ScheduleReminder,
+)
 from exit_coach.flow.state import Case, Conversation, Phase
 from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE
 from exit_coach.flow.view import case_prompt, prompt
@@ -32,7 +42,6 @@ from exit_coach.reminders import (
     parse_hhmm,
     shown,
     valid_zone,
-    zone_label,
 )
 
 REMIND_PREFIX = "remind:"
@@ -181,25 +190,19 @@ def settings_line(clock: UserClock) -> str:
     return line + (" (from your Slack profile)" if clock.tz_source == "platform" else "")
 
 
-def settings_form(conv: Conversation) -> Reply:
+def settings_form(conv: Conversation) -> AskForm:
     clock = conv.profile.clock
     fields: tuple[FormField, ...]
     if conv.pending == "settings_tz":
         fields = (
             FormField("tz", "Time zone", initial=clock.tz, max_length=64, hint="e.g. Europe/Paris, America/New_York"),
         )
-        return _form("settings_tz", "Your time zone", "Which time zone are you in? (IANA name)", fields)
+        return AskForm("settings_tz", "Your time zone", "Which time zone are you in? (IANA name)", fields)
     fields = (
         FormField("start", "Quiet from", initial=clock.quiet_from, max_length=5, hint="HH:MM, e.g. 21:00"),
         FormField("end", "Quiet until", initial=clock.quiet_until, max_length=5, hint="HH:MM; the same time for none"),
     )
-    return _form("settings_quiet", "Quiet hours", "When should reminders wait? (your local time)", fields)
-
-
-def _form(question: str, title: str, text: str, fields: tuple[FormField, ...]) -> Reply:
-    from exit_coach.flow.replies import AskForm
-
-    return AskForm(question, title, text, fields)
+    return AskForm("settings_quiet", "Quiet hours", "When should reminders wait? (your local time)", fields)
 
 
 def choose_setting(conv: Conversation, value: str, ctx: Context) -> Step | None:
@@ -233,8 +236,3 @@ def submit_setting(conv: Conversation, question: str, values: dict[str, str], ct
     note = f"Saved. {settings_line(clock)} Now it's {shown(ctx.now, clock)} for you."
     return Step(conv, (Say(note), *prompt(conv, ctx)))
 
-
-def zone_note(conv: Conversation) -> str:
-    """Where times are given in a zone the user never chose: say which, and how to change it."""
-    clock = conv.profile.clock
-    return "" if clock.tz_source else f" Times are in {zone_label(clock)}; `settings` changes your time zone."
