@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from exit_coach.flow.events import Choose, Command, SubmitForm
 from exit_coach.flow.replies import Ask
-from exit_coach.reminders import UserClock, in_quiet_hours
+from exit_coach.reminders import ReminderKind, UserClock, in_quiet_hours
 from exit_coach.schema import REMINDER
 from exit_coach.service import Coach, Delivery, UserKey
 from tests.store.conftest import FakeClock, walk_to
@@ -108,3 +109,31 @@ def test_the_clock_and_a_closeout_batch_survive_a_save() -> None:
                       closeout=CloseoutBatch(("c2", "c3"), 3, "c2", 1))
     assert decode_profile(encode_profile(profile)) == profile
     assert decode_profile('{"checkins": true}').clock == UserClock(), "an older profile gets the defaults"
+
+
+@pytest.mark.parametrize("kind", [k.value for k in ReminderKind])
+def test_each_kind_fires_at_the_users_local_morning_not_in_the_night(coach: Coach, clock: FakeClock,
+                                                                       kind: str) -> None:
+    """Due at 23:30 in Tokyo: nothing until 08:00 there, then exactly one reminder of that kind."""
+    from exit_coach.flow.state import Case, CloseoutBatch, Conversation, Phase, Profile
+
+    night = datetime(2025, 3, 3, 14, 30, tzinfo=UTC)
+    phase = {"nudge_send": Phase.PLANNED, "negotiation_check": Phase.NEGOTIATING, "closeout": Phase.DRAFTING}
+    case = Case(id="c1", created_at=night.isoformat(), company="Acme", phase=phase.get(kind, Phase.SENT),
+                sent_at=None if kind in phase else night.isoformat())
+    batch = CloseoutBatch(("c1",), 1, "c1") if kind == "closeout" else None
+    conv = Conversation(profile=Profile(checkins=True, clock=TOKYO, closeout=batch), cases=(case,), active="c1")
+    with coach.store.transaction() as tx:
+        loaded = tx.load(SAM, now=night, create=True)
+        assert loaded is not None
+        tx.save(loaded, conv, now=night)
+        tx.add_reminder(loaded.user_pk, "c1", kind, night)
+    clock.now = night
+    assert deliver_all(coach) == []
+    morning = datetime(2025, 3, 3, 23, 0, tzinfo=UTC)  # 08:00 on the 4th in Tokyo
+    clock.now = morning - timedelta(minutes=1)
+    assert deliver_all(coach) == []
+    clock.now = morning
+    [delivery] = deliver_all(coach)
+    assert delivery.kind == kind and delivery.replies
+    assert deliver_all(coach) == [], "not twice"
