@@ -26,6 +26,8 @@ class ReminderKind(StrEnum):
     NUDGE_SEND = "nudge_send"
     """The plan is shown but the message isn't marked as sent."""
     NEGOTIATION_CHECK = "negotiation_check"
+    RELAY_CHECK = "relay_check"
+    """Through a recruiter: did they confirm the news reached the hiring team?"""
     CHECKIN_2W = "checkin_2w"
     CHECKIN_3M = "checkin_3m"
     CHECKIN_MOBILITY = "checkin_mobility"
@@ -42,6 +44,7 @@ CHECKIN_KINDS: tuple[ReminderKind, ...] = (
 DELAYS: dict[ReminderKind, timedelta] = {
     ReminderKind.NUDGE_SEND: timedelta(hours=48),
     ReminderKind.NEGOTIATION_CHECK: timedelta(days=7),
+    ReminderKind.RELAY_CHECK: timedelta(days=2),
     ReminderKind.CHECKIN_2W: timedelta(days=14),
     ReminderKind.CHECKIN_3M: timedelta(days=60),
     ReminderKind.CHECKIN_MOBILITY: timedelta(days=180),

@@ -21,7 +21,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exit_coach.drafts import DraftRenderer
 from exit_coach.export import EXPORT_CSV, EXPORT_JSON, EXPORT_MD, cases_csv, export_dict, history_markdown
-from exit_coach.flow.events import Event, ReminderDue
+from exit_coach.flow.events import Event, ReminderDue, Text
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.replies import (
     AskForm,
@@ -65,6 +65,12 @@ class Outcome:
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
+    changed: bool = False
+    """Whether the step changed the conversation: a click it acted on (adapters collapse that question),
+    not a stale, foreign or refused one."""
+    threads: dict[str, str] = field(default_factory=dict)
+    """Where each case the replies speak about already lives on the platform (case id -> the adapter's
+    reference, e.g. "channel:ts"), read in the step's own transaction; a case missing here has no thread yet."""
 
 
 class UnknownUser(LookupError):
@@ -96,6 +102,8 @@ class Delivery:
     replies: tuple[Reply, ...]
     due_at: datetime
     """When it came due: no earlier attempt can have posted it before this."""
+    threads: dict[str, str] = field(default_factory=dict)
+    """Where each case the replies speak about lives on the platform, as in `Outcome.threads`."""
 
     @property
     def idempotency_key(self) -> str:
@@ -135,15 +143,30 @@ class Coach:
 
     # ---- events
 
-    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None) -> Outcome:
-        """Apply one event for one user, atomically; a repeated `event_id` changes nothing."""
-        return self._run(key, event, event_id=event_id)
+    def handle(
+        self,
+        key: UserKey,
+        event: Event,
+        *,
+        event_id: str | None = None,
+        thread: str | None = None,
+        with_threads: bool = False,
+    ) -> Outcome:
+        """Apply one event for one user, atomically; a repeated `event_id` changes nothing.
 
-    def _run(self, key: UserKey, event: Event, *, event_id: str | None) -> Outcome:
+        `thread` is the platform's reference of the thread a text was typed in: the text then answers the
+        case that lives there, resolved in the same transaction as the step. `with_threads` asks for
+        `Outcome.threads` (front ends with threads; the terminal has none).
+        """
+        return self._run(key, event, event_id=event_id, thread=thread, with_threads=with_threads)
+
+    def _run(
+        self, key: UserKey, event: Event, *, event_id: str | None, thread: str | None, with_threads: bool
+    ) -> Outcome:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.store.transaction() as tx:
-                    return self._once(tx, key, event, event_id=event_id)
+                    return self._once(tx, key, event, event_id=event_id, thread=thread, with_threads=with_threads)
             except _StepFailed:
                 log.exception("step failed: platform=%s event=%s id=%s", key.platform, type(event).__name__, event_id)
                 return Outcome((Say(SORRY),))
@@ -158,12 +181,16 @@ class Coach:
             self.retries[reason] += 1
         log.info("retrying a step after %s (attempt %d)", reason, attempt)
 
-    def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None) -> Outcome:
+    def _once(
+        self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, thread: str | None, with_threads: bool
+    ) -> Outcome:
         if event_id is not None and tx.seen(event_id):
             return Outcome((), duplicate=True)
         now = self.clock()
         loaded = tx.load(key, now=now, create=True)
         assert loaded is not None
+        if thread is not None and isinstance(event, Text) and event.case_id is None:
+            event = replace(event, case_id=tx.case_of_thread(loaded.user_pk, thread))
         result = self._step(loaded.conversation, event, now)
         if any(isinstance(effect, ForgetUser) for effect in result.effects):
             tx.delete_user(loaded.user_pk)
@@ -172,7 +199,11 @@ class Coach:
         if event_id is not None:
             tx.record_event(event_id, loaded.user_pk, now=now)
         extra = self._perform(tx, key, loaded, result.state, result.effects, now=now)
-        return Outcome((*result.replies, *extra))
+        replies = (*result.replies, *extra)
+        threads = {}
+        if with_threads and any(getattr(reply, "case_id", None) for reply in replies):
+            threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
+        return Outcome(replies, changed=result.state != loaded.conversation, threads=threads)
 
     def _step(self, conv: Conversation, event: Event, now: datetime) -> Step:
         ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
@@ -281,8 +312,18 @@ class Coach:
         if not result.replies:
             tx.mark_delivered(reminder.id, now=now, note="nothing to say")
             return None
+        threads = {}
+        if reminder.key.platform != "console":  # the terminal has no threads
+            threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
         return Delivery(
-            reminder.id, reminder.key, reminder.kind, reminder.case_id, attempt, result.replies, reminder.due_at
+            reminder.id,
+            reminder.key,
+            reminder.kind,
+            reminder.case_id,
+            attempt,
+            result.replies,
+            reminder.due_at,
+            threads,
         )
 
     def delivered(self, delivery: Delivery) -> bool:
@@ -363,6 +404,14 @@ class Coach:
         conv = self._peek(key)
         return () if conv is None else overview(conv)
 
+    def home(self, key: UserKey) -> tuple[tuple[CaseOverview, ...], dict[str, str]]:
+        """The user's cases at a glance and where each case's thread lives (case id -> reference), in one read."""
+        with self.store.reading() as tx:
+            loaded = tx.load(key, now=self.clock(), create=False)
+            if loaded is None:
+                return (), {}
+            return overview(loaded.conversation), {r["case_id"]: r["ref"] for r in tx.threads(loaded.user_pk)}
+
     def current_form(self, key: UserKey, case_id: str | None, question: str) -> AskForm | Say:
         """The form to open for a "Fill in" click, or a note to show instead (closed, or not theirs)."""
         return form_on_screen(self._peek(key) or Conversation(), case_id, question)
@@ -372,6 +421,12 @@ class Coach:
         with self.store.reading() as tx:
             pk = tx.user_pk(key)
             return None if pk is None else tx.thread_ref(pk, case_id)
+
+    def threads(self, key: UserKey) -> dict[str, str]:
+        """Where each of the user's cases lives (case id -> reference); empty for a user never seen."""
+        with self.store.reading() as tx:
+            pk = tx.user_pk(key)
+            return {} if pk is None else {r["case_id"]: r["ref"] for r in tx.threads(pk)}
 
     def case_of_thread(self, key: UserKey, ref: str) -> str | None:
         """Which of the user's cases lives at `ref` (text typed in a thread answers that case)."""

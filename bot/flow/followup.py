@@ -30,6 +30,7 @@ from exit_coach.flow.replies import (
 from exit_coach.flow.state import Case, Conversation, Phase
 from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE
 from exit_coach.flow.view import case_prompt, prompt
+from exit_coach.model import Reason
 from exit_coach.reminders import (
     CHECKIN_KINDS,
     NUDGE_AGAIN,
@@ -92,8 +93,13 @@ def reminder_due(conv: Conversation, kind_value: str, case_id: str, ctx: Context
         got = _nudge(conv, case, ctx)
     elif kind is ReminderKind.NEGOTIATION_CHECK and case.phase is Phase.NEGOTIATING:
         got = Step(conv, (Say(CHECKIN_TEXT[kind.value], case.id), *case_prompt(case, conv, ctx)))
+    elif kind is ReminderKind.RELAY_CHECK and case.phase is Phase.SENT and "recruiter_confirmed" not in case.done:
+        got = Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[kind.value]}", case.id), *case_prompt(case, conv, ctx)))
     elif kind in CHECKIN_KINDS and conv.profile.checkins and case.phase is not Phase.CANCELLED:
-        got = Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[kind.value]}", case.id),))
+        text = kind.value
+        if kind is ReminderKind.CHECKIN_2W and case.answers.reason is Reason.OTHER_OFFER:
+            text = "checkin_2w_transition"  # article: after leaving for another offer, finalise the transition
+        got = Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[text]}", case.id),))
     else:
         return Step(conv, ())
     if not got.replies:

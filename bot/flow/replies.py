@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from exit_coach.flow.state import ScreenRef
 from exit_coach.model import Draft, Finding
 
 
@@ -48,6 +49,8 @@ class FormField:
     max_length: int = 200
     initial: str = ""
     hint: str = ""
+    kind: str = ""
+    """"email" or "phone" when the value must look like one (checked as it is typed); "" for free text."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ class ShowRevision:
     actions: tuple[Option, ...]
     mailto: str | None
     to_hint: str = ""
+
+    @property
+    def question(self) -> str:
+        """The screen id its buttons answer (`rev:3`), so a front end never spells it by hand."""
+        return ScreenRef("rev", self.number).id
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,9 @@ def test_every_kind_is_scheduled_outside_the_quiet_hours(coach: Coach, clock: Fa
     clock.now = datetime(2025, 3, 3, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo
     coach.handle(SAM, Command("start"))
     in_tokyo(coach, SAM)
-    outcome = walk_to(coach, SAM, "rev:")  # the first answers lead to negotiating first
+    # pay is the problem and they'd stay for better terms: the negotiation path comes first (article)
+    negotiating = {"stage": "screening", "reason": "compensation", "negotiable": "yes", "recruiter": "no"}
+    outcome = walk_to(coach, SAM, "rev:", picks=negotiating)
     seen: set[str] = set()
     picks = {"outcome": "withdraw", "plan": "draft", "after": "checkins"}
     for _ in range(12):

@@ -173,6 +173,8 @@ class FakeDiscord:
             return [c.response for c in reversed(self.messages(m[1])) if isinstance(c.response, dict)]
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             return self.message(m[1], body, author=BOT_USER)
+        if (m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)) and method == "PATCH":
+            return {**self.message(m[1], body, author=BOT_USER), "id": m[2]}
         if m := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
             return {"interaction": {"id": m[1], "type": 2, "response_message_id": None,
                                     "response_message_loading": body.get("type") == 5,
