@@ -32,6 +32,7 @@ from exit_coach.adapters import metrics
 from exit_coach.adapters.slack import translate
 from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
 from exit_coach.adapters.slack.inbox import Entry, Inbox
+from exit_coach.adapters.slack.reminders import ZoneRefresher
 from exit_coach.adapters.slack.webapi import make_client
 from exit_coach.adapters.slack.worker import Worker
 from exit_coach.service import Coach, UserKey
@@ -56,6 +57,8 @@ class SlackBot:
     outbox: Outbox
     worker: Worker
     inbox: Inbox | None = None
+    zones: ZoneRefresher | None = None
+    """Keeps each user's time zone (Slack profile `tz`) fresh, for reminders and the times shown."""
 
     def accept(self, incoming: translate.Incoming) -> None:
         """Write the event in the inbox journal (before the ack goes out), then queue its job."""
@@ -101,6 +104,8 @@ class SlackBot:
             log.debug("coach failure", exc_info=True)
             self.outbox.note(incoming.key, incoming.origin, SORRY)
             return
+        if self.zones is not None:
+            self.zones.maybe_refresh(incoming.key)  # before the replies: the next times shown use it
         if outcome.duplicate:
             return
         if incoming.origin.kind == "command":
@@ -161,7 +166,8 @@ def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
         request_verification_enabled=bool(signing_secret),
         process_before_response=True,
     )
-    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers) if workers else Worker(), inbox)
+    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers) if workers else Worker(), inbox=inbox,
+                   zones=ZoneRefresher(client, coach))
     metrics.BACKLOG.labels("worker").set_function(lambda: bot.worker.pending)
     metrics.watch_db_faults(lambda: dict(coach.faults))
     if inbox is not None:

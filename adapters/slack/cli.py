@@ -221,23 +221,17 @@ def _serve_http(bot, *, host: str, port: int, stop: threading.Event, reminders: 
 def _start_reminders(bot, stop: threading.Event) -> threading.Thread:  # noqa: ANN001
     """Every minute until `stop`, hand due reminders of Slack users to their DM."""
     from exit_coach.adapters import metrics
-    from exit_coach.adapters.slack.translate import Origin
-
-    def send(key, outcome) -> None:  # noqa: ANN001
-        bot.outbox.deliver(key, Origin(None, kind="reminder"), outcome.replies)
-        metrics.REMINDERS.labels("slack", "sent").inc()
+    from exit_coach.adapters.slack import reminders
 
     def loop() -> None:
         while not stop.wait(REMINDER_EVERY):
             try:
-                due = bot.coach.deliver_due(platform="slack")
+                due = reminders.deliver_due(bot.coach, bot.outbox, bot.queue)
             except Exception as exc:  # noqa: BLE001 - the next round tries again
                 metrics.REMINDERS.labels("slack", "failed").inc()
                 log.warning("slack: delivering reminders failed: %s", type(exc).__name__)
                 continue
-            metrics.REMINDERS.labels("slack", "due").inc(len(due))
-            for key, outcome in due:
-                bot.queue(key, lambda k=key, o=outcome: send(k, o))
+            metrics.REMINDERS.labels("slack", "due").inc(due)
 
     thread = threading.Thread(target=loop, name="slack-reminders", daemon=True)
     thread.start()

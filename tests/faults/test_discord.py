@@ -65,28 +65,13 @@ def test_a_5xx_after_the_message_was_made_does_not_post_it_twice(tmp_path: Path,
 
 
 def test_the_reminder_loop_survives_a_failed_round_and_delivers(tmp_path: Path) -> None:
-    from datetime import timedelta
-
-    from exit_coach.adapters.discord import ids
-    from tests.adapters.discord.test_delivery import to_stage_question
+    from tests.adapters.discord.conftest import until
+    from tests.adapters.discord.test_reminders import USER, nudge_due_now
 
     async def scenario(rig: Rig) -> None:
-        await to_stage_question(rig)
-        answers = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-                   "main_channel": "email", "door": "yes"}
-        for _ in range(12):  # answer whatever is asked, by name, up to the plan
-            q = rig.question("111")
-            if q.kind == ids.FORM:
-                await rig.fill("111", {"name": "Sam", "email": "sam@example.com", "phone": ""})
-            elif q.question.split(":")[0] == "plan":
-                break
-            else:
-                await rig.click("111", answers[q.question.split(":")[0]])
-        await rig.click("111", "draft")
-        before = len(rig.texts("111"))
-        real_clock, real_due = rig.coach.clock, rig.coach.deliver_due
-        rig.coach.clock = lambda: real_clock() + timedelta(days=3)
-        calls = {"n": 0}
+        nudge_due_now(rig)
+        before = len(rig.texts(USER))
+        real_due, calls = rig.coach.deliver_due, {"n": 0}
 
         def flaky_due(**kw: Any) -> Any:
             calls["n"] += 1
@@ -96,10 +81,8 @@ def test_the_reminder_loop_survives_a_failed_round_and_delivers(tmp_path: Path) 
 
         rig.coach.deliver_due = flaky_due  # type: ignore[method-assign]
         assert rig.client is not None
-        loop = rig.client.start_reminders(0.05)
-        from tests.adapters.discord.conftest import until
-
-        await until(lambda: len(rig.texts("111")) > before, what="a reminder after a failed round")
+        loop = rig.client.start_reminders(0.05)  # the discord.ext.tasks loop `coach discord` runs every minute
+        await until(lambda: len(rig.texts(USER)) > before, what="a reminder after a failed round")
         assert loop.is_running() and calls["n"] >= 2
 
     play(tmp_path, scenario)
