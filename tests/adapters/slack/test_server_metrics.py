@@ -83,3 +83,13 @@ def test_json_logs_are_one_object_a_line_with_the_error_type_only() -> None:
     data = json.loads(line)
     assert data["level"] == "ERROR" and data["message"] == "step failed: id-1" and data["error"] == "ValueError"
     assert "Acme" not in line and "\n" not in line
+
+
+def test_reminders_sent_are_counted(rig: Rig) -> None:
+    from tests.adapters.slack.test_reminders import plan_shown, run_due
+
+    before = _metric(rig.get("/metrics").body, "coach_reminders_total", platform="slack", result="sent")
+    plan_shown(rig)
+    assert run_due(rig) == 1
+    after = _metric(rig.get("/metrics").body, "coach_reminders_total", platform="slack", result="sent")
+    assert after == before + 1
