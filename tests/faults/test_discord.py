@@ -86,3 +86,30 @@ def test_the_reminder_loop_survives_a_failed_round_and_delivers(tmp_path: Path) 
         assert loop.is_running() and calls["n"] >= 2
 
     play(tmp_path, scenario)
+
+
+def test_a_429_with_retry_after_is_waited_out_and_shown_once(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    real = FakeDiscord._rest
+    limited = {"n": 1}
+
+    async def _rest(self: FakeDiscord, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        if request.method == "POST" and re.fullmatch(r"/channels/\d+/messages", path) and limited["n"]:
+            limited["n"] -= 1
+            body = {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}
+            return web.Response(body=fake_module.json.dumps(body).encode(), status=429,
+                                headers={"Content-Type": "application/json", "Retry-After": "0.05", "Via": "1.1 google",
+                                         "X-RateLimit-Scope": "user"})
+        return await real(self, request)
+
+    monkeypatch.setattr(FakeDiscord, "_rest", _rest)
+
+    async def scenario(rig: Rig) -> None:
+        await rig.dm("111", "start")
+        texts = rig.texts("111")
+        assert limited["n"] == 0, "the rate limit was injected"
+        assert sum(WELCOME in t for t in texts) == 1
+        assert not any("didn't take my answer" in t for t in texts)
+
+    play(tmp_path, scenario)
