@@ -13,6 +13,7 @@ saves `Conversation` values.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -27,6 +28,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from exit_coach.codec import decode_case, decode_profile, encode_case, encode_profile
+from exit_coach.crypto import Cipher
+from exit_coach.files import private_database_file
 from exit_coach.flow.state import Case, Conversation, Profile
 from exit_coach.schema import (
     CASE,
@@ -87,25 +90,28 @@ class DueReminder:
 def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`."""
     parsed = make_url(url)
+    # hide_parameters: SQL parameters (personal values when no key is set) never reach a log line or an error
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in url
     if not memory and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        private_database_file(Path(database).expanduser())
     options: dict[str, Any] = {"connect_args": {"timeout": 5.0, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool
     else:
         # every checkout ends in our own COMMIT or ROLLBACK (engine.begin()), so no extra reset is needed
         options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None)
-    engine = create_engine(parsed, **options)
+    engine = create_engine(parsed, hide_parameters=True, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy's pysqlite recipe)
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL"):
+        # secure_delete: deleted and overwritten rows are zeroed in the file, not left in free space
+        pragmas = ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON")
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -125,8 +131,10 @@ def make_engine(url: str) -> Engine:
 class Store:
     """Transactions over one database; safe to share between threads."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, cipher: Cipher | None = None) -> None:
         self.url = url
+        self.cipher = cipher or Cipher()
+        """Seals the personal columns (profile, case state, company, role); a no-op without a key."""
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
@@ -182,6 +190,16 @@ class Store:
             conn.execution_options(**{READ_ONLY: True})
             with conn.begin():
                 yield Tx(self, conn, read_only=True)
+
+    def wipe_freed(self) -> None:
+        """SQLite: move the WAL into the file and empty it, so deleted rows (zeroed by secure_delete) leave no
+        copy behind; a no-op elsewhere (PostgreSQL reclaims space with its own VACUUM)."""
+        if not self.is_sqlite:
+            return
+        with self._write_lock or nullcontext():
+            if self._conn is None:
+                self._conn = self.engine.connect()
+            self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def schema_version(self) -> int:
         """The recorded schema version; 0 for an empty database."""
@@ -239,7 +257,7 @@ class Store:
             if case is not None:
                 self._cases.move_to_end(state_json)
                 return case
-        case = decode_case(state_json)
+        case = decode_case(self.cipher.open(state_json))
         with self._cases_lock:
             self._cases[state_json] = case
             if len(self._cases) > 2048:
@@ -286,7 +304,7 @@ class Tx:
             if not create:
                 return None
             stamp = utc(now)
-            profile_json = encode_profile(Profile())
+            profile_json = self.store.cipher.seal(encode_profile(Profile()))
             result = self.conn.execute(
                 USER.insert().values(
                     platform=key.platform,
@@ -307,7 +325,8 @@ class Tx:
             return cached
         rows = self._hot("load_cases", {"k_pk": pk}).rows
         cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
-        conv = Conversation(profile=decode_profile(profile_json), cases=cases, active=active, pending=pending)
+        profile = decode_profile(self.store.cipher.open(profile_json))
+        conv = Conversation(profile=profile, cases=cases, active=active, pending=pending)
         return Loaded(int(pk), int(version), conv, {r[0]: int(r[1]) for r in rows}, profile_json, created_at)
 
     def save(self, loaded: Loaded, new: Conversation, *, now: datetime) -> None:
@@ -315,7 +334,8 @@ class Tx:
         stamp = utc(now)
         old = loaded.conversation
         pk = loaded.user_pk
-        profile_json = loaded.profile_json if new.profile == old.profile else encode_profile(new.profile)
+        seal = self.store.cipher.seal
+        profile_json = loaded.profile_json if new.profile == old.profile else seal(encode_profile(new.profile))
         result = self._hot(
             "save_user",
             {
@@ -339,11 +359,11 @@ class Tx:
                 continue
             if previous is not None and previous == case and old_positions[case.id] == position:
                 continue
-            state_json = encode_case(case)
+            state_json = seal(encode_case(case))
             self.store.seed_case(state_json, case)
             values = {
-                "v_company": case.company,
-                "v_role": case.role,
+                "v_company": seal(case.company) if case.company else "",
+                "v_role": seal(case.role) if case.role else "",
                 "v_phase": case.phase.value,
                 "v_position": position,
                 "v_state": state_json,
@@ -381,6 +401,7 @@ class Tx:
         counts["users"] = self.conn.execute(delete(USER).where(USER.c.pk == user_pk)).rowcount
         self.store.forget_remembered(user_pk)
         self.after_commit.append(lambda: self.store.forget_remembered(user_pk))
+        self.after_commit.append(self.store.wipe_freed)  # the forgotten bytes leave the WAL too
         return counts
 
     # where a case lives on a platform
@@ -485,22 +506,50 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def open_store(url: str) -> Store:
-    """A Store on `url` with its schema upgraded, or ConfigError naming DATABASE_URL (never the URL: it may
-    hold a password) when the URL is malformed, its driver is missing, or the database can't be reached."""
+def open_store(url: str, *, keys: tuple[str, ...] | None = None) -> Store:
+    """A Store on `url` with its schema upgraded and its keys checked against the stored data, or ConfigError
+    naming the variable (never the URL: it may hold a password; never a key) when the URL is malformed, its
+    driver is missing, the database can't be reached, or COACH_ENCRYPTION_KEY is wrong, missing or unusable.
+
+    `keys` defaults to COACH_ENCRYPTION_KEY; without any, a warning says once that data is stored in clear."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    from exit_coach import config
     from exit_coach.config import ConfigError
+    from exit_coach.crypto import KeyProblem
+    from exit_coach.upkeep import check_keys
 
     try:
-        store = Store(url)
+        cipher = Cipher(config.encryption_keys() if keys is None else keys)
+    except KeyProblem as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        store = Store(url, cipher=cipher)
     except (ArgumentError, ImportError, ValueError) as exc:
         raise ConfigError(f"DATABASE_URL is not a usable database URL ({type(exc).__name__})") from None
     except OSError as exc:  # the SQLite file's folder can't be made
         raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
     try:
         store.upgrade()
+        check_keys(store)
     except (SQLAlchemyError, OSError) as exc:
         store.close()
         raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
+    except KeyProblem as exc:
+        store.close()
+        raise ConfigError(str(exc)) from None
+    if not cipher.enabled:
+        _warn_clear_once()
     return store
+
+
+_warned_clear = False
+
+
+def _warn_clear_once() -> None:
+    global _warned_clear
+    if not _warned_clear:
+        _warned_clear = True
+        logging.getLogger(__name__).warning(
+            "COACH_ENCRYPTION_KEY is not set: profiles, cases and drafts are stored in clear in the database"
+        )
