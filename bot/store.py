@@ -191,6 +191,11 @@ class Store:
             with conn.begin():
                 yield Tx(self, conn, read_only=True)
 
+    def warn_if_clear(self) -> None:
+        """Log once per process, at WARNING, that there is no key and data is stored in clear."""
+        if not self.cipher.enabled:
+            _warn_clear_once()
+
     def wipe_freed(self) -> None:
         """SQLite: move the WAL into the file and empty it, so deleted rows (zeroed by secure_delete) leave no
         copy behind; a no-op elsewhere (PostgreSQL reclaims space with its own VACUUM)."""
@@ -511,7 +516,7 @@ def open_store(url: str, *, keys: tuple[str, ...] | None = None) -> Store:
     naming the variable (never the URL: it may hold a password; never a key) when the URL is malformed, its
     driver is missing, the database can't be reached, or COACH_ENCRYPTION_KEY is wrong, missing or unusable.
 
-    `keys` defaults to COACH_ENCRYPTION_KEY; without any, a warning says once that data is stored in clear."""
+    `keys` defaults to COACH_ENCRYPTION_KEY. A bot calls `warn_if_clear()` once it has started."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from exit_coach import config
@@ -538,8 +543,6 @@ def open_store(url: str, *, keys: tuple[str, ...] | None = None) -> Store:
     except KeyProblem as exc:
         store.close()
         raise ConfigError(str(exc)) from None
-    if not cipher.enabled:
-        _warn_clear_once()
     return store
 
 

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"coach slack: {exc}", file=sys.stderr)
         return 2
+    bot.coach.store.warn_if_clear()
     _start_reminders(bot)
     if args.http:
         return _serve_http(bot, host=args.host, port=args.port)
@@ -150,6 +151,7 @@ def _start_reminders(bot) -> threading.Thread:  # noqa: ANN001
         while not stop.wait(REMINDER_EVERY):
             try:
                 due = bot.coach.deliver_due(platform="slack")
+                bot.coach.purge_if_due()  # the retention purge, once a day
             except Exception as exc:  # noqa: BLE001
                 log.warning("slack: delivering reminders failed: %s", type(exc).__name__)
                 continue
