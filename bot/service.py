@@ -184,7 +184,8 @@ class Coach:
             raise _NotClaimed
         if claim is not None and not tx.claim_reminder(claim, by=self.worker, now=now):
             raise _NotClaimed
-        ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
+        ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url,
+                      retention_days=self.retention_days, encrypted=self.store.cipher.enabled)
         try:
             result = step(loaded.conversation, event, ctx)
         except Exception as exc:

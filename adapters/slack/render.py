@@ -275,13 +275,14 @@ def home_view(cases: Sequence[CaseOverview]) -> dict[str, Any]:
     """The App Home tab: each case (newest first), where it stands, its checklist."""
     blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)}]
     if not cases:
-        blocks += sections("No cases yet. Type /withdraw to start one; everything stays private to you.")
+        blocks += sections("No cases yet. Type /withdraw to start one. Only you and the operator of this bot can "
+                           "read what you tell it: /withdraw privacy says what is kept and for how long.")
     for case in cases[:20]:
         text = f"{case.title}\n{case.where}"
         if case.checklist:
             text += "\n" + checklist_text(case.checklist)
         blocks += sections(text)[:3]
         blocks.append({"type": "divider"})
-    hint = "/withdraw — start or resume · /withdraw cases · /withdraw help"
+    hint = "/withdraw — start or resume · /withdraw cases · /withdraw help · /withdraw privacy"
     blocks.append({"type": "context", "elements": [mrkdwn(escape(hint))]})
     return {"type": "home", "blocks": blocks[:100]}

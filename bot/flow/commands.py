@@ -14,7 +14,7 @@ from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import Problem, checked_signature
 from exit_coach.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
 from exit_coach.flow.state import Case, Conversation, Phase
-from exit_coach.flow.texts import FAQ, HELP
+from exit_coach.flow.texts import FAQ, HELP, RETENTION_CHOICES, privacy_text
 from exit_coach.flow.view import prompt, show_checklist
 
 
@@ -41,6 +41,10 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
         return _step(replace(conv, pending="forget"), ctx)
     if name == "settings":
         return _step(replace(conv, pending="settings"), ctx)
+    if name == "privacy":
+        text = privacy_text(operator_days=ctx.retention_days, own_days=conv.profile.retention_days,
+                            encrypted=ctx.encrypted)
+        return _step(conv, ctx, Say(text))
     if name == "export":
         return _step(conv, ctx, Say("Here is a copy of everything I keep about you."), effects=(ExportData(),))
     if name == "history":
@@ -105,11 +109,19 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
     if question == "settings":
         if value == "signature":
             return _step(replace(conv, pending="settings_signature"), ctx)
+        if value == "retention":
+            return _step(replace(conv, pending="settings_retention"), ctx)
         if value == "checkins":
             conv, effects = set_checkins(replace(conv, pending=None), not conv.profile.checkins, ctx)
             state = "on" if conv.profile.checkins else "off"
             return _step(conv, ctx, Say(f"Check-ins are {state}."), effects=effects)
         return _step(replace(conv, pending=None), ctx)
+    if question == "settings_retention":
+        days = int(value) if value.isdecimal() and int(value) in RETENTION_CHOICES else None
+        profile = replace(conv.profile, retention_days=days)
+        kept = f"{min(days, ctx.retention_days)} days" if days else f"{ctx.retention_days} days (the operator's)"
+        return _step(replace(conv, profile=profile, pending=None), ctx,
+                     Say(f"Cases no one has touched for {kept} will be deleted."))
     return _step(conv, ctx)
 
 

@@ -78,4 +78,5 @@ GLOBAL_COMMANDS: tuple[str, ...] = (
     "forget",
     "faq",
     "settings",
+    "privacy",
 )

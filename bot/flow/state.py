@@ -120,6 +120,8 @@ class Profile:
     checkins: bool = False
     """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
+    retention_days: int | None = None
+    """A keeping time shorter than the operator's, chosen in `settings`; None keeps the operator's."""
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,14 @@ from exit_coach.flow.replies import (
     ShowRevision,
 )
 from exit_coach.flow.state import Case, Conversation, Phase, Revision, situation_of
-from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED
+from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, RETENTION_CHOICES
 from exit_coach.model import Action, Channel, Draft, DraftKind, Plan, Reason
 from exit_coach.roadmap import plan_for
 
 MAILTO_LIMIT = 1800
 """Longer mailto: links are cut off by some mail apps; past this we offer copy instead."""
 
-GLOBAL_PENDING = ("faq", "cases", "forget", "settings", "settings_signature")
+GLOBAL_PENDING = ("faq", "cases", "forget", "settings", "settings_signature", "settings_retention")
 
 
 def plan_of(case: Case, conv: Conversation, ctx: Context) -> Plan:
@@ -249,13 +249,23 @@ def pending_prompt(conv: Conversation) -> Reply:
             "How do you sign your messages?",
             signature_fields(None, conv.profile),
         )
+    if conv.pending == "settings_retention":
+        return Ask(
+            "settings_retention",
+            "Delete a case once no one has touched it for:",
+            (*(Option(f"{days} days", str(days)) for days in RETENTION_CHOICES),
+             Option("The operator's setting", "default")),
+        )
     checkins = "on" if conv.profile.checkins else "off"
+    kept = f"{conv.profile.retention_days} days" if conv.profile.retention_days else "the operator's setting"
     return Ask(
         "settings",
-        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}.",
+        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}. "
+        f"Untouched cases are deleted after: {kept}.",
         (
             Option("Change my signature", "signature"),
             Option("Turn check-ins off" if conv.profile.checkins else "Turn check-ins on", "checkins"),
+            Option("Delete cases sooner", "retention"),
             Option("Done", "done"),
         ),
     )
