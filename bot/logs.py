@@ -97,7 +97,7 @@ def library_summary(message: str, *, func: str, filename: str, lineno: int) -> s
 
 def safe_traceback(exc_info: tuple[type[BaseException], BaseException, TracebackType | None]) -> str:
     """A traceback with its frames and exception types but no exception message (messages can hold values)."""
-    _, exc, _ = exc_info
+    exc: BaseException | None = exc_info[1]
     lines: list[str] = []
     seen: set[int] = set()
     chain: list[BaseException] = []
@@ -126,7 +126,7 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
     record.msg = scrub(message)
     record.args = None
     if record.exc_info and record.exc_info[1] is not None:
-        record.exc_text = safe_traceback(record.exc_info)  # type: ignore[arg-type]
+        record.exc_text = safe_traceback(record.exc_info)
         record.exc_info = None
     elif record.exc_text:
         record.exc_text = "(traceback withheld)"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import delete, func, select, update
 
@@ -75,7 +76,7 @@ def rotate_keys(store: Store) -> Rotated:
                     )
                 )
                 cases += 1
-            tx.after_commit.append(lambda pk=pk: store.forget_remembered(pk))
+            tx.after_commit.append(partial(store.forget_remembered, pk))
     store.wipe_freed()
     return Rotated(len(pks), cases)
 
