@@ -175,4 +175,5 @@ def test_commands_sync_globally_or_to_one_guild(tmp_path) -> None:  # noqa: ANN0
     command = seen["guild"][0].body[0]
     assert command["name"] == "withdraw"
     choices = [c["value"] for c in command["options"][0]["choices"]]
-    assert choices == ["start", "new", "cases", "history", "export", "forget", "faq", "help", "status", "settings"]
+    assert choices == ["start", "new", "cases", "history", "export", "forget", "faq", "help", "status", "settings",
+                       "privacy"]
