@@ -27,6 +27,7 @@ from typing import Any
 from exit_coach.adapters.slack import ids
 from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
 from exit_coach.service import UserKey
+from exit_coach.text import is_blank
 
 PLATFORM = "slack"
 Body = Mapping[str, Any]
@@ -184,7 +185,7 @@ def form_errors(view: Body) -> dict[str, str]:
         block_id = str(block.get("block_id") or "")
         value = values.get(block_id, "").strip()
         limit = (block.get("element") or {}).get("max_length")
-        if not value and not block.get("optional", False):
+        if is_blank(value) and not block.get("optional", False):  # zero-width spaces alone are no answer
             errors[block_id] = "Please fill this in."
         elif limit and len(value) > int(limit):
             errors[block_id] = f"Please keep it under {int(limit)} characters."

@@ -76,6 +76,27 @@ def test_redaction_rules_on_single_records(captured: io.StringIO) -> None:
     assert "builtins.ValueError (message withheld)" in out and "Traceback" in out, "frames and types stay"
 
 
+def test_json_lines_are_redacted_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    buffer = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    handler = logs.configure("DEBUG", fmt="json", stream=buffer)
+    try:
+        logging.getLogger("slack_sdk.web.base_client").debug(f"Sending a request - body: {{'text': '{COMPANY}'}}")
+        try:
+            raise KeyError(EMAIL)
+        except KeyError:
+            logging.getLogger("exit_coach.service").exception("step failed: token %s", BOT_TOKEN)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert [line["logger"] for line in lines] == ["slack_sdk.web.base_client", "exit_coach.service"]
+    assert lines[1]["message"] == "step failed: token [redacted]" and "KeyError" in lines[1]["traceback"]
+    assert_clean(buffer.getvalue(), at_least=2)
+
+
 def test_a_whole_slack_conversation_and_its_error_paths_log_nothing_personal(
     captured: io.StringIO, rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,7 +127,9 @@ def test_a_whole_slack_conversation_and_its_error_paths_log_nothing_personal(
     print(f"slack: {n} log lines at DEBUG, 0 personal texts, 0 secrets")
 
 
-def test_a_whole_discord_conversation_logs_nothing_personal(captured: io.StringIO, run) -> None:  # noqa: ANN001
+def test_a_whole_discord_conversation_and_its_error_paths_log_nothing_personal(
+    captured: io.StringIO, run, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
     async def scenario(rig: DiscordRig) -> None:
         user = "111"
         await rig.slash(user, None, guild=True)
@@ -127,8 +150,22 @@ def test_a_whole_discord_conversation_logs_nothing_personal(captured: io.StringI
                 await rig.click(user, CHOICES[name])
         await rig.dm(user, TYPED)
         assert rig.coach.export(rig.key(user))["cases"][0]["sent_at"]
+        # error paths: a click naming someone else's case, a form that isn't ours, the core raising
+        await rig.push(rig.interaction(user, 3, {"custom_id": f"coach|{COMPANY[:20]}|stage|x", "component_type": 2},
+                                       message={**rig.current(user).message, "components": [{"type": 1, "components": [
+                                           {"type": 2, "custom_id": f"coach|{COMPANY[:20]}|stage|x", "style": 1,
+                                            "label": "x"}]}]}))
+        await rig.push(rig.interaction(user, 5, {"custom_id": "coachview|nope|details", "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "company", "value": COMPANY}]}]}))
+
+        def broken(*_args: object) -> None:
+            raise ValueError(f"core bug while reading {COMPANY!r} / {EMAIL}")
+
+        monkeypatch.setattr("exit_coach.service.step", broken)
+        await rig.dm(user, TYPED)
 
     run(scenario)
+    assert "step failed" in captured.getvalue()
     n = assert_clean(captured.getvalue(), at_least=50)
     print(f"discord: {n} log lines at DEBUG, 0 personal texts, 0 secrets")
 
