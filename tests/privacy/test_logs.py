@@ -124,6 +124,7 @@ def test_a_whole_slack_conversation_and_its_error_paths_log_nothing_personal(
     rig.settle()
     n = assert_clean(captured.getvalue(), at_least=50)
     assert "step failed" in captured.getvalue()
+    assert "As you gave `client`" not in captured.getvalue(), "Bolt's start-up noise stays filtered after redaction"
     print(f"slack: {n} log lines at DEBUG, 0 personal texts, 0 secrets")
 
 
