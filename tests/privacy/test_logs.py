@@ -188,3 +188,16 @@ def test_the_console_and_the_data_commands_log_nothing_personal(
     out = capsys.readouterr()
     assert COMPANY in out.out, "the user saw their own answers"
     assert_clean(captured.getvalue(), at_least=0)  # these log nothing at all, which is the point
+
+
+def test_sqlalchemy_echo_shows_no_values(captured: io.StringIO, capsys: pytest.CaptureFixture[str]) -> None:
+    """Even an engine made with echo=True (its own handler, on stdout) logs statements without their values."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine("sqlite://", echo="debug")
+    with engine.connect() as conn:
+        conn.execute(text("SELECT :company, :email"), {"company": COMPANY, "email": EMAIL}).all()
+    engine.dispose()
+    echoed = capsys.readouterr().out + captured.getvalue()
+    assert "SELECT" in echoed, "echo was on"
+    assert_clean(echoed, at_least=2)
