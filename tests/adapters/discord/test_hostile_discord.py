@@ -51,7 +51,8 @@ def test_the_text_corpus_in_the_details_modal_and_in_dms(run, caplog: pytest.Log
             assert rig.callback(submitted["id"]).body["type"] in (4, 5, 6), "every submission is answered"
             if data(rig, OWNER) == before:
                 refused += 1
-                told = " ".join(rig.texts(OWNER)[said:])
+                answer = rig.callback(submitted["id"]).body.get("data") or {}  # a private answer, or in the DM
+                told = " ".join(rig.texts(OWNER)[said:]) + json.dumps(answer, ensure_ascii=False)
                 assert any(w in told for w in REFUSED_WORDS), (text[:40], told[:200])
                 continue
             accepted += 1
