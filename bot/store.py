@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -120,7 +120,8 @@ def make_engine(url: str) -> Engine:
         # a step takes the write lock up front (no lock-upgrade deadlocks); a read takes none, and under
         # WAL it never waits for a writer. Straight to the driver: this runs on every step.
         read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        driver: Any = conn.connection.driver_connection
+        driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -165,7 +166,7 @@ class Store:
         for hook in tx.after_commit:
             hook()
 
-    def _sqlite_transaction(self) -> Iterator[Tx]:
+    def _sqlite_transaction(self) -> Generator[Tx, None, Tx]:
         # Writers in this process take turns on the lock anyway, so they share one open connection:
         # checking a connection out of the pool for every step cost more than the step's SQL.
         if self._conn is None:
@@ -204,7 +205,8 @@ class Store:
         with self._write_lock or nullcontext():
             if self._conn is None:
                 self._conn = self.engine.connect()
-            self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            driver: Any = self._conn.connection.driver_connection
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def schema_version(self) -> int:
         """The recorded schema version; 0 for an empty database."""
@@ -289,7 +291,7 @@ class Tx:
         """Run one hot-path statement by name: raw SQL on SQLite, the SQLAlchemy statement elsewhere."""
         if self._driver is None:
             result = self.conn.execute(HOT[name][0], params)
-            return Rows(result.all() if result.returns_rows else [], result.rowcount)
+            return Rows(list(result.all()) if result.returns_rows else [], result.rowcount)
         cursor = self._driver.execute(HOT[name][1], {k: sqlite_param(v) for k, v in params.items()})
         return Rows(cursor.fetchall(), cursor.rowcount)
 
@@ -321,7 +323,8 @@ class Tx:
                     updated_at=stamp,
                 )
             )
-            pk = int(result.inserted_primary_key[0])
+            inserted: Any = result.inserted_primary_key
+            pk = int(inserted[0])
             return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
         pk, version, profile_json, active, pending, created_at = row
         created_at = read_datetime(created_at)
