@@ -191,3 +191,21 @@ def test_postgres_columns_hold_only_tokens(keyed: Callable[..., Coach], db_url: 
             assert VALUES["company"] not in dump and VALUES["email"] not in dump
     assert profiles and all(p.startswith(PREFIX) for p in profiles)
     assert cases and all(v.startswith(PREFIX) for row in cases for v in row)
+
+
+def test_the_chat_and_the_bots_refuse_to_start_on_a_wrong_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    store = open_store(url, keys=(KEY_OLD,))
+    converse(Coach(store, renderer=RENDERER, clock=clock), ALICE, steps=4)
+    store.close()
+    monkeypatch.setenv("COACH_ENCRYPTION_KEY", KEY_NEW)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    monkeypatch.setenv("DISCORD_TOKEN", "t")
+    for command in (["chat"], ["slack"], ["discord"]):
+        assert main(command) == 2, command
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "does not open the stored data" in err and KEY_NEW not in err, err

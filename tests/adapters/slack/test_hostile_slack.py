@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from exit_coach.adapters.slack import ids
+from exit_coach.adapters.slack.translate import key_of
 from exit_coach.flow.texts import FOREIGN
+from exit_coach.service import UnknownUser
 from exit_coach.text import is_blank
 from tests.adapters.slack.conftest import TEAM, Rig
 from tests.adapters.slack.test_conversation import assert_no_raw_mentions
@@ -147,7 +149,11 @@ def test_another_workspace_and_forged_clicks_change_nothing(rig: Rig, caplog: py
     foreign["team"] = {"id": "T_OTHER"}
     foreign["user"]["team_id"] = "T_OTHER"
     assert rig.post_payload(foreign).status == 200
+    assert rig.post_form({"token": "x", "team_id": "T_OTHER", "channel_id": "C1", "user_id": OWNER,
+                          "command": "/withdraw", "text": "", "trigger_id": "trig.foreign"}).status == 200
     rig.settle()
+    with pytest.raises(UnknownUser):  # not even a user row for the other workspace
+        rig.coach.export(key_of("T_OTHER", OWNER))
     # OTHER clicks OWNER's button, submits OWNER's form, and opens OWNER's form: their own case ids don't name it
     notes = len(rig.stub.snapshot())
     rig.post_payload(rig.action_payload(OTHER, message, elements[0]))
