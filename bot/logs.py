@@ -163,13 +163,25 @@ class JsonFormatter(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time of the record (it may be replaced after start)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure(level: str, *, fmt: str = "text", stream: Any = None, quiet: Iterable[str] = ()) -> logging.Handler:
     """Log at `level` to `stream` (stderr) as text or JSON lines, through the redaction; returns the handler.
 
     Replaces handlers an earlier call installed on the root logger, so calling it twice does not double lines.
     """
     install()
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = logging.StreamHandler(stream) if stream is not None else _CurrentStderr()
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.set_name("exit-coach")
     root = logging.getLogger()
