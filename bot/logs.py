@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -141,12 +142,30 @@ def _factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
 
 
 def install() -> None:
-    """Make every log record of this process safe where it is created (idempotent)."""
+    """Make every log record of this process safe where it is created (idempotent); uncaught exceptions, which
+    Python would print with their message, are logged through the same redaction instead."""
     global _previous_factory
     if _previous_factory is None:
         _previous_factory = logging.getLogRecordFactory()
         logging.setLogRecordFactory(_factory)
+        threading.excepthook = _log_uncaught_in_thread
+        sys.excepthook = _log_uncaught
     add_secrets_from_environment()
+
+
+def _log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    logging.getLogger(OURS).critical("uncaught %s", exc_type.__name__, exc_info=(exc_type, exc, tb))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+        return
+    logging.getLogger(OURS).error("uncaught %s in thread %s", args.exc_type.__name__,
+                                  args.thread.name if args.thread else "?",
+                                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
 
 class JsonFormatter(logging.Formatter):

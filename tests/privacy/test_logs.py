@@ -201,3 +201,18 @@ def test_sqlalchemy_echo_shows_no_values(captured: io.StringIO, capsys: pytest.C
     echoed = capsys.readouterr().out + captured.getvalue()
     assert "SELECT" in echoed, "echo was on"
     assert_clean(echoed, at_least=2)
+
+
+def test_an_uncaught_exception_in_a_thread_is_logged_without_its_message(captured: io.StringIO,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    def crash() -> None:
+        raise RuntimeError(f"while saving {COMPANY} for {EMAIL}")
+
+    thread = threading.Thread(target=crash, name="worker-1")
+    thread.start()
+    thread.join()
+    out = captured.getvalue() + capsys.readouterr().err
+    assert "uncaught RuntimeError in thread worker-1" in out and "message withheld" in out
+    assert_clean(out, at_least=1)
