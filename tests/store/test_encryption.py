@@ -209,3 +209,17 @@ def test_the_chat_and_the_bots_refuse_to_start_on_a_wrong_key(
         assert main(command) == 2, command
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "does not open the stored data" in err and KEY_NEW not in err, err
+
+
+def test_without_a_key_the_bots_warn_once_that_data_is_in_clear(
+    keyed: Callable[..., Coach], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("exit_coach.store._warned_clear", False)
+    keyed(KEY_NEW).store.warn_if_clear()
+    assert not caplog.records
+    clear = keyed().store
+    clear.warn_if_clear()
+    clear.warn_if_clear()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["COACH_ENCRYPTION_KEY is not set: profiles, cases and drafts are stored in clear in the "
+                        "database"]
