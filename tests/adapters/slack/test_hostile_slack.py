@@ -172,3 +172,30 @@ def test_an_old_timestamp_or_no_signature_is_refused(rig: Rig) -> None:
     body = json.dumps({"type": "event_callback", "team_id": TEAM, "event": {"type": "message"}}).encode()
     assert rig.post(body, "application/json", timestamp=str(int(time.time()) - 3600)).status == 401
     assert rig.post(body, "application/json", headers={"X-Slack-Signature": ""}).status == 401
+
+
+def test_forged_action_ids_naming_other_cases_questions_and_revisions(rig: Rig,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    at_details(rig, OWNER)
+    at_details(rig, OTHER)
+    own = rig.coach.export(rig.coach_key(OWNER))["cases"][0]["id"]
+    theirs = rig.coach.export(rig.coach_key(OTHER))["cases"][0]["id"]
+    message, elements = rig.current(OWNER)
+    before = {u: data(rig, u) for u in (OWNER, OTHER)}
+    forged = [ids.choice(theirs, "stage", "screening"), ids.choice(own, "stage", "screening"),
+              ids.choice(own, "rev:99", "sent"), ids.choice(theirs, "rev:1", "sent"), ids.choice(None, "forget", "yes"),
+              ids.choice(own, "settings_retention", "7"), ids.choice("x" * 60, "details", "x"),
+              ids.form(theirs, "details"), ids.form(own, "signature"), ids.choice(own, "cases", theirs)]
+    for action_id in forged:
+        for user in (OWNER, OTHER):
+            payload = rig.action_payload(user, message, {**elements[0], "action_id": action_id, "type": "button",
+                                                         "value": ids.parse(action_id).value or "x"})
+            assert rig.post_payload(payload).status == 200, action_id
+    rig.settle()
+    after = {u: data(rig, u) for u in (OWNER, OTHER)}
+    for user in (OWNER, OTHER):
+        assert after[user]["cases"] == before[user]["cases"], user
+        assert after[user]["profile"] == before[user]["profile"], user
+    opened = [c.field("view")["callback_id"] for c in rig.stub.of("views.open")[2:]]
+    assert opened == [ids.view(theirs, "details")], "only OTHER's own details form opened, for OTHER"
+    no_tracebacks(caplog)
