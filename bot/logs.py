@@ -46,7 +46,7 @@ SECRET_VARIABLES = (
 # Slack tokens (xoxb-, xoxp-, xapp-, ...), bearer headers, Discord bot tokens (three dot-separated base64 parts)
 # and Fernet keys/tokens: redacted by shape even when we were never told their value.
 _TOKEN_SHAPES = re.compile(
-    r"xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?i:bearer|bot)\s+[A-Za-z0-9._~+/=-]{8,}"
+    r"xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}|Bot\s+[A-Za-z0-9._-]{20,}"
     r"|[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{20,}|gAAAAA[A-Za-z0-9_=-]{20,}|[A-Za-z0-9_-]{43}="
 )
 # Where a library's message starts carrying data: the first such character ends what we keep.

@@ -216,3 +216,14 @@ def test_an_uncaught_exception_in_a_thread_is_logged_without_its_message(capture
     out = captured.getvalue() + capsys.readouterr().err
     assert "uncaught RuntimeError in thread worker-1" in out and "message withheld" in out
     assert_clean(out, at_least=1)
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("Authorization: Bearer xoxb-1-2-abcdef", "Authorization: [redacted]"),
+    ("app token xapp-1-A1-123-abc", "app token [redacted]"),
+    ("Bot MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123", "[redacted]"),
+    ("key d2hhdGV2ZXItdGhpcy1pcy1ub3QtYS1yZWFsLWtleS0=", "key [redacted]"),
+    ("bot connection closed for user U1 in case c0ffee", "bot connection closed for user U1 in case c0ffee"),
+])
+def test_token_shapes_are_redacted_and_ordinary_words_are_not(line: str, kept: str) -> None:
+    assert logs.scrub(line) == kept
