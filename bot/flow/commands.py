@@ -13,9 +13,10 @@ from exit_coach.flow.drafting import set_checkins
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import Problem, checked_signature
 from exit_coach.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
-from exit_coach.flow.state import Case, Conversation, Phase
+from exit_coach.flow.screens import prompt
+from exit_coach.flow.state import Case, Conversation, Phase, ScreenRef
 from exit_coach.flow.texts import FAQ, HELP, RETENTION_CHOICES, privacy_text
-from exit_coach.flow.view import prompt, show_checklist
+from exit_coach.flow.view import show_checklist
 
 
 def _step(conv: Conversation, ctx: Context, *before: Say, effects: tuple[Effect, ...] = ()) -> Step:
@@ -77,9 +78,11 @@ def back(conv: Conversation, ctx: Context) -> Step:
     case = conv.active_case
     if case is None:
         return _step(conv, ctx, Say("There's nothing to go back to."))
-    if case.phase is Phase.DRAFTING and case.question and case.question.split(":")[0] in ("switch", "edit"):
+    on = ScreenRef.parse(case.question)
+    if case.phase is Phase.DRAFTING and on is not None and on.revision is not None and on.screen != "rev":
+        # switch, edit or "send anyway?": back to the revision they belong to
         assert case.latest is not None
-        case = replace(case, question=f"rev:{case.latest.number}")
+        case = replace(case, question=ScreenRef("rev", case.latest.number).id)
     elif case.sent_at:  # the employer or recruiter already knows: the answers that led here stay as they were
         return _step(conv, ctx, Say("That step is done and recorded; `back` can't undo what you've told them."))
     elif case.phase is Phase.DRAFTING:

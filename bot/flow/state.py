@@ -7,6 +7,7 @@ the export agree on what a case means.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -29,6 +30,30 @@ class Phase(StrEnum):
         return self not in (Phase.CLOSED, Phase.CANCELLED, Phase.STAYED)
 
 
+_REF = re.compile(r"(?P<screen>[a-z_]{1,20})(?::(?P<revision>[0-9]{1,6}))?")
+
+
+@dataclass(frozen=True)
+class ScreenRef:
+    """A screen id such as `plan` or `rev:3`, as named fields."""
+
+    screen: str
+    revision: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> ScreenRef | None:
+        """The id's fields, or None for anything that is not a well-formed screen id (never raises)."""
+        match = _REF.fullmatch(text or "")
+        if match is None:
+            return None
+        number = match.group("revision")
+        return cls(match.group("screen"), int(number) if number is not None else None)
+
+    @property
+    def id(self) -> str:
+        return self.screen if self.revision is None else f"{self.screen}:{self.revision}"
+
+
 @dataclass(frozen=True)
 class Answers:
     """What the user told us about one application; None means not asked yet."""
@@ -45,6 +70,7 @@ class Answers:
     signing_bonus: bool = False
     visa: bool = False
     keep_door_open: bool = False
+    tell_employer_too: bool = False
 
 
 LOG_LIMIT = 500
@@ -176,6 +202,7 @@ def situation_of(case: Case, conversation: Conversation) -> Situation:
         visa=a.visa,
         keep_door_open=a.keep_door_open,
         negotiable=a.negotiable,
+        tell_employer_too=a.tell_employer_too,
         company=case.company,
         role=case.role,
         contact=case.contact,

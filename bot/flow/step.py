@@ -16,23 +16,16 @@ from exit_coach.flow import drafting
 from exit_coach.flow.commands import answer_pending, run_command, save_signature
 from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
 from exit_coach.flow.outcome import Context, Step
-from exit_coach.flow.questions import BY_ID, Problem, clean_text, next_question
+from exit_coach.flow.questions import BY_ID, Problem, next_question
 from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
+from exit_coach.flow.screens import case_prompt, live_screen, prompt
 from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
 from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
-from exit_coach.flow.view import GLOBAL_PENDING, case_prompt, prompt
+from exit_coach.flow.view import GLOBAL_PENDING
+from exit_coach.model import Reason
 from exit_coach.text import is_blank
 
 MAX_TEXT = 4000
-AFTER_QUESTIONS = {
-    "plan": drafting.choose_plan,
-    "no_action": drafting.choose_no_action,
-    "rev": drafting.revision_action,
-    "switch": drafting.switch_channel,
-    "after": drafting.choose_after,
-    "outcome": drafting.choose_outcome,
-}
-"""Where a pick goes once the roadmap questions are answered (question id prefix -> handler)."""
 
 
 def step(state: Conversation, event: Event, ctx: Context) -> Step:
@@ -112,7 +105,7 @@ def _choices(shown: Reply) -> tuple[tuple[Option, ...], str]:
     if isinstance(shown, Ask):
         return shown.options, shown.question
     if isinstance(shown, ShowRevision):
-        return shown.actions, f"rev:{shown.number}"
+        return shown.actions, shown.question
     return (), ""
 
 
@@ -146,9 +139,11 @@ def _choose(conv: Conversation, event: Choose, ctx: Context) -> Step:
     if event.value not in {o.value for o in options}:
         return _with_prompt(conv, ctx, Say("That isn't one of the options."))
     conv = replace(conv, active=case.id, pending=None)
-    handler = AFTER_QUESTIONS.get(event.question.split(":")[0])
-    if handler is not None:
-        return handler(conv, case, event.value, ctx)
+    if case.phase is not Phase.ASKING:
+        screen = live_screen(case, event.question)
+        if screen is None or screen.choose is None:
+            return _with_prompt(conv, ctx, Say(STALE))
+        return screen.choose(conv, case, event.value, ctx)
     question = BY_ID[event.question]
     assert question.choose is not None
     return _advance(conv, question.choose(case, event.value), event.question, ctx)
@@ -177,11 +172,11 @@ def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_i
     if case.question != question or not case.phase.is_open:
         return _with_prompt(conv, ctx, Say(STALE))
     conv = replace(conv, active=case.id, pending=None)
-    if question.startswith("edit:"):
-        body = clean_text(values.get("body", ""), label="The message", max_length=4000, multiline=True)
-        if isinstance(body, Problem) or not body:
-            return _with_prompt(conv, ctx, Say(body.message if isinstance(body, Problem) else "The message is empty."))
-        return drafting.submit_edit(conv, case, body, ctx)
+    if case.phase is not Phase.ASKING:
+        screen = live_screen(case, question)
+        if screen is None or screen.submit is None:
+            return _with_prompt(conv, ctx, Say(STALE))
+        return screen.submit(conv, case, values, ctx)
     q = BY_ID.get(question)
     if q is None or q.submit is None:
         return _with_prompt(conv, ctx, Say(STALE))
@@ -209,10 +204,15 @@ def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
         )
         effects = (ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(days=1)),)
         return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
+    if event.kind == "relay_check" and case.phase is Phase.SENT and "recruiter_confirmed" not in case.done:
+        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT['relay_check']}", case.id), *case_prompt(case, conv, ctx)))
     if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:
         return Step(conv, (Say(CHECKIN_TEXT["negotiation_check"], case.id), *case_prompt(case, conv, ctx)))
     if event.kind in CHECKIN_TEXT and event.kind.startswith("checkin") and conv.profile.checkins:
-        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[event.kind]}", case.id),))
+        kind = event.kind
+        if kind == "checkin_2w" and case.answers.reason is Reason.OTHER_OFFER:
+            kind = "checkin_2w_transition"  # article: after leaving for another offer, finalise the transition
+        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[kind]}", case.id),))
     return Step(conv, ())
 
 
