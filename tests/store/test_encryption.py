@@ -12,6 +12,8 @@ from sqlalchemy import select, text
 from exit_coach.adapters.cli import main
 from exit_coach.config import ConfigError
 from exit_coach.crypto import PREFIX, Cipher, KeyProblem, new_key
+from exit_coach.flow.events import Start
+from exit_coach.flow.replies import ShowRevision
 from exit_coach.schema import CASE, USER
 from exit_coach.service import Coach, UserKey
 from exit_coach.store import Store, open_store
@@ -25,9 +27,6 @@ BOB = UserKey("discord", "", "42")
 
 def converse(coach: Coach, key: UserKey, steps: int = 30) -> list[str]:
     """A whole conversation (first option each time) up to the drafts and beyond; returns the draft bodies seen."""
-    from exit_coach.flow.events import Start
-    from exit_coach.flow.replies import ShowRevision
-
     bodies: list[str] = []
     outcome = coach.handle(key, Start())
     for _ in range(steps):
@@ -130,7 +129,7 @@ def test_rotation_encrypts_rows_stored_in_clear(keyed: Callable[..., Coach]) -> 
 def test_a_running_bot_keeps_working_across_a_rotation(keyed: Callable[..., Coach]) -> None:
     """No downtime: a bot with both keys goes on stepping while another process rotates."""
     bot = keyed(KEY_NEW, KEY_OLD)
-    outcome = bot.handle(ALICE, __import__("exit_coach.flow.events", fromlist=["Start"]).Start())
+    outcome = bot.handle(ALICE, Start())
     rotate_keys(keyed(KEY_NEW, KEY_OLD).store)
     outcome = bot.handle(ALICE, answer(outcome.replies))
     assert outcome.replies
@@ -178,7 +177,7 @@ def test_coach_db_rotate_key_and_new_key_from_the_command_line(
     assert "COACH_ENCRYPTION_KEY is not set" in capsys.readouterr().err
 
 
-def test_postgres_columns_hold_only_tokens(keyed: Callable[..., Coach], db_url: str) -> None:
+def test_every_personal_column_holds_only_tokens(keyed: Callable[..., Coach], db_url: str) -> None:
     """On any backend: every personal column is sealed, and the tables' text has no value typed."""
     coach = keyed(KEY_NEW)
     converse(coach, ALICE)
