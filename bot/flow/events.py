@@ -78,5 +78,7 @@ GLOBAL_COMMANDS: tuple[str, ...] = (
     "forget",
     "faq",
     "settings",
+    "closeout",
+    "reopen",
     "privacy",
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+from exit_coach.reminders import UserClock
 
 
 class Phase(StrEnum):
@@ -122,6 +123,8 @@ class Case:
     went_out: tuple[DraftKind, ...] = ()
     """Draft kinds already sent or called, so the sequence never offers one twice."""
     nudges: int = 0
+    withdrawn_before: tuple[str, ...] = ()
+    """When earlier withdrawals of this case went out (ISO, UTC), kept when the case is reopened."""
 
     @property
     def title(self) -> str:
@@ -141,11 +144,30 @@ class Case:
 
 
 @dataclass(frozen=True)
+class CloseoutBatch:
+    """After accepting another offer: the other open cases still to send or skip, with one nudge for them all."""
+
+    cases: tuple[str, ...] = ()
+    total: int = 0
+    anchor: str = ""
+    """The case the batch's one reminder row hangs on (reminder rows belong to a case)."""
+    nudges: int = 0
+
+
+@dataclass(frozen=True)
 class Profile:
     signature: Signature = field(default_factory=Signature)
     checkins: bool = False
     """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
+    clock: UserClock = field(default_factory=UserClock)
+    """Time zone, quiet hours and weekends: when reminders may come and how times are shown."""
+    last_reminder: str | None = None
+    """"kind:case_id" of the newest reminder shown, so `snooze` / `stop these` typed in the terminal answer it."""
+    snoozes: int = 0
+    stops: int = 0
+    closeout: CloseoutBatch | None = None
+    """How often this user snoozed / stopped reminders (for `coach stats`, aggregated)."""
     retention_days: int | None = None
     """A keeping time shorter than the operator's, chosen in `settings`; None keeps the operator's."""
 

@@ -24,7 +24,9 @@ HELP = (
     "help — this list · back — the previous question · cancel — close this case · "
     "restart — start this case over · status — where this case stands · cases — list and switch cases · "
     "start — a new case · history — what happened so far · export — all your data · "
-    "forget — delete all your data · faq — common questions · settings — signature, check-ins, keeping time · "
+    "forget — delete all your data · faq — common questions · "
+    "settings — signature, check-ins, time zone and quiet hours · "
+    "closeout — after accepting another offer, close out the rest · reopen — a withdrawn case came back · "
     "privacy — what I keep and who can read it"
 )
 
