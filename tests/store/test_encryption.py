@@ -222,3 +222,11 @@ def test_without_a_key_the_bots_warn_once_that_data_is_in_clear(
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == ["COACH_ENCRYPTION_KEY is not set: profiles, cases and drafts are stored in clear in the "
                         "database"]
+
+
+def test_statistics_read_sealed_rows(keyed: Callable[..., Coach]) -> None:
+    coach = keyed(KEY_NEW)
+    converse(coach, ALICE)
+    with coach.store.reading() as tx:
+        (conversation,) = list(tx.every_conversation())
+    assert conversation.profile.signature.name == VALUES["name"] and conversation.cases[0].company == VALUES["company"]
