@@ -19,7 +19,8 @@ import signal
 import sys
 from dataclasses import dataclass
 
-from exit_coach.config import ConfigError, optional, required
+from exit_coach import logs
+from exit_coach.config import ConfigError, log_format, log_level, optional, required
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -54,11 +55,10 @@ class Settings:
 def run(args: argparse.Namespace) -> int:
     """Start the bot and serve until interrupted; 2 on bad configuration or a refused token."""
     from exit_coach.adapters.cli import UsageError
-    from exit_coach.adapters.logs import setup_logging
 
     try:
         settings = Settings.from_env()
-        setup_logging()
+        logs.configure(log_level(), fmt=log_format())
         from exit_coach.service import open_coach
 
         coach = open_coach()

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
+from exit_coach import logs
 from exit_coach.adapters.cli import UsageError
-from exit_coach.config import ConfigError, inbox_dir, optional, required
+from exit_coach.config import ConfigError, inbox_dir, log_format, log_level, optional, required
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 60.0
@@ -76,17 +77,17 @@ class Settings:
 
 def run(args: argparse.Namespace) -> int:
     """Start the bot and serve until SIGTERM/SIGINT, then drain; 2 on bad configuration."""
-    from exit_coach.adapters.logs import setup_logging
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {args.port!r}")
     try:
         settings = Settings.from_env(http=args.http)
-        setup_logging()
+        logs.configure(log_level(), fmt=log_format())
         bot = _start_bot(settings)
     except ConfigError as exc:
         print(f"coach slack: {exc}", file=sys.stderr)
         return 2
+    bot.coach.store.warn_if_clear()
     stop = threading.Event()
     reminders = _start_reminders(bot, stop)
     if args.http:
@@ -227,6 +228,7 @@ def _start_reminders(bot, stop: threading.Event) -> threading.Thread:  # noqa: A
         while not stop.wait(REMINDER_EVERY):
             try:
                 due = reminders.deliver_due(bot.coach, bot.outbox, bot.queue)
+                bot.coach.purge_if_due()  # the retention purge, once a day
             except Exception as exc:  # noqa: BLE001 - the next round tries again
                 metrics.REMINDERS.labels("slack", "failed").inc()
                 log.warning("slack: delivering reminders failed: %s", type(exc).__name__)

@@ -39,6 +39,7 @@ from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
 
 from exit_coach.adapters import metrics
+from exit_coach.adapters.slack import validate
 
 log = logging.getLogger(__name__)
 # waitress warns at every request that waits for a thread during a burst; the listen queue is there for
@@ -154,6 +155,13 @@ def wsgi_app(app: App, *, jobs: Holds | None = None, health: Callable[[], bool] 
             metrics.REJECTED.labels(status[:3]).inc()
             log.info("http: refused a request: %s (%s)", status[:3], reason)
             return _plain(start_response, status, reason + "\n")
+        problem = _shape_refusal(checked, str(environ.get("CONTENT_TYPE") or ""))
+        if problem is not None:  # signed, but of a shape Bolt or translate would trip over
+            metrics.REJECTED.labels("400").inc()
+            log.info("http: refused a request: 400 (%s)", problem)
+            start_response("400 Bad Request", [("Content-Type", "application/json"),
+                                               ("Content-Length", str(len(validate.MALFORMED)))])
+            return [validate.MALFORMED]
         environ["wsgi.input"] = io.BytesIO(checked)
         counter.add(1)
         hold = jobs.held() if jobs is not None else None
@@ -171,6 +179,14 @@ def wsgi_app(app: App, *, jobs: Holds | None = None, health: Callable[[], bool] 
             raise
 
     return application
+
+
+def _shape_refusal(body: bytes, content_type: str) -> str | None:
+    """Why a verified body can't be one Slack sends (see validate.py), or None."""
+    try:
+        return validate.refusal(validate.parse(body, content_type))
+    except ValueError:
+        return "malformed body"
 
 
 class _Counter:

@@ -11,8 +11,8 @@ import urllib.error
 import urllib.request
 
 from exit_coach.adapters.health import Health
-from exit_coach.adapters.logs import JsonFormatter
 from exit_coach.adapters.slack.server import make_http_server, serve_in_thread
+from exit_coach.logs import JsonFormatter
 from tests.adapters.slack.conftest import Rig
 from tests.adapters.slack.stub import SlackStub
 
