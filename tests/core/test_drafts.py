@@ -302,7 +302,8 @@ def test_negotiation_email_asks_for_a_meeting_and_does_not_withdraw() -> None:
         body = render(DraftKind.NEGOTIATION_EMAIL, situation(stage, reason, visa=True), style).body
         assert not WITHDRAWAL.search(body), body
         assert "meeting" in body and "within the next week" in body and "keen" in body
-        assert "visa sponsorship" in body
+        # article: they already started a visa petition: negotiate its timing and support, never ask for it
+        assert "visa steps" in body and "already started" in body and "sponsorship" not in body
         assert not PLACEHOLDER_RE.search(body) and words(body) < 120
     pay = render(DraftKind.NEGOTIATION_EMAIL, situation(Stage.OFFER, Reason.COMPENSATION)).body
     assert "salary" in pay and "visa" not in pay
