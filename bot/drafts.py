@@ -13,7 +13,8 @@ lines among name, email, phone), `stage`, `reason` (the enum values as str),
 `reason_line`, `door_open`, `shorter`, `warmer`, `relocation`, `signing_bonus`,
 `visa`, `signed`, `via_recruiter`, `greeting` (the salutation without its comma: "Dear Mia Chen",
 "Hi Mia", "Dear hiring team", "Hello"), `to_recruiter` (this draft goes to the recruiter),
-`tell_employer_too` (through a recruiter, the user contacts the employer as well).
+`tell_employer_too` (through a recruiter, the user contacts the employer as well; always true after an
+accepted offer, when the user phones the employer themselves).
 
 Greetings follow the relationship (article: adapt the tone to the relationship): the name as given in a
 formal email to the employer; the first name in a call, a LinkedIn message and a note to one's own
@@ -30,7 +31,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation
+from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation, Stage
 
 PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]")
 """Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
@@ -91,12 +92,13 @@ INFORMAL_KINDS = frozenset({DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN, DraftKin
 
 
 def first_name(full: str) -> str:
-    """The first name to greet someone by; a name that starts with a title ("Dr. Chen") is kept as given."""
+    """The first name to greet someone by informally: "Ms Priya Shah" → "Priya". A title before a single
+    name ("Dr. Chen") is kept, since there is no first name to use."""
     parts = _clean(full).split(" ")
     if not parts[0]:
         return ""
     if parts[0].rstrip(".").lower() in _TITLES:
-        return " ".join(parts)
+        return parts[1] if len(parts) > 2 else " ".join(parts)
     return parts[0]
 
 
@@ -142,7 +144,7 @@ def draft_context(
         "via_recruiter": s.via_recruiter,
         "greeting": greeting(s, kind, channel),
         "to_recruiter": to_recruiter(kind, channel),
-        "tell_employer_too": s.tell_employer_too,
+        "tell_employer_too": s.tell_employer_too or (s.via_recruiter and s.stage is Stage.ACCEPTED),
     }
 
 

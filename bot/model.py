@@ -78,6 +78,19 @@ class Channel(StrEnum):
     EMAIL = "email"
     LINKEDIN = "linkedin"
 
+    @property
+    def label(self) -> str:
+        """How a user reads the channel ("LinkedIn", not "Linkedin"); the one place labels come from."""
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.RECRUITER: "Recruiter",
+    Channel.PHONE: "Phone",
+    Channel.EMAIL: "Email",
+    Channel.LINKEDIN: "LinkedIn",
+}
+
 
 class DraftKind(StrEnum):
     """One template file per kind."""

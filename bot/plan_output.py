@@ -23,7 +23,7 @@ from exit_coach.model import (
     Plan,
     Situation,
 )
-from exit_coach.roadmap import default_style, plan_for
+from exit_coach.roadmap import default_style, linkedin_fits, plan_for
 
 DRAFT_TITLES: dict[DraftKind, str] = {
     DraftKind.EMAIL: "Email",
@@ -76,7 +76,7 @@ def full_plan(situation: Situation, *, renderer: Renderer, help_url: str | None)
     lint = tuple(
         DraftFinding(draft.kind, finding)
         for draft in drafts
-        for finding in lint_draft(draft, situation.stage)
+        for finding in lint_draft(draft, situation.stage, linkedin_fits=linkedin_fits(situation))
     )
     return FullPlan(situation=situation, plan=plan, drafts=drafts, lint=lint)
 

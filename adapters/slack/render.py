@@ -35,6 +35,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
+from exit_coach.model import Channel
 
 Block = dict[str, Any]
 SECTION_LIMIT = 2900  # Slack: 3000 characters per section text
@@ -180,7 +181,7 @@ def show_plan(reply: ShowPlan) -> Message:
     blocks: list[Block] = [{"type": "header", "text": plain(f"Plan: {reply.title}", 150)}]
     what = f"What to do: {reply.action.replace('_', ' ').capitalize()}"
     if reply.channels:
-        what += "\nIn this order: " + " → ".join(c.capitalize() for c in reply.channels)
+        what += "\nIn this order: " + " → ".join(Channel(c).label for c in reply.channels)
     blocks += sections(what)
     if reply.reasoning:
         blocks += sections("Why:\n" + "\n".join(f"• {r}" for r in reply.reasoning))
