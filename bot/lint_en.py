@@ -6,8 +6,12 @@ Tone lists were tuned on the development half of tests/core/lint_corpus only.
 
 from __future__ import annotations
 
-from exit_coach.lint_en_words import CRITICAL_WORDS
-from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, Unanchored, any_of
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+from exit_coach.lint_en_words import CRITICAL_WORDS, POLITE_REGRET
+from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, Unanchored, Valence, any_of
 
 _NEGATION = any_of(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
 
@@ -132,6 +136,44 @@ _NEGATED_PRAISE = any_of(
     r"(?:\b(?:not|never)\b|n['’]t\b) keep (?:its|your|their|his|her) (?:word|promises?)\b",
 )
 
+_NEGATORS = frozenset(["not", "no", "never", "nothing", "nobody", "without", "hardly", "cannot"])
+
+
+@cache
+def vader_negative_words() -> dict[str, float]:
+    """The negative half of VADER's sentiment lexicon (vaderSentiment, MIT licence), read once.
+
+    Only the lexicon file is read (about 3,200 negative words of its 7,500); the package's
+    analyser is never imported. Without the package installed the lexicon is empty and the
+    word lists above work alone.
+    """
+    spec = importlib.util.find_spec("vaderSentiment")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "vader_lexicon.txt"
+    negative: dict[str, float] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, _, rest = line.partition("\t")
+            if rest.startswith("-") and word.isalpha():
+                negative[word] = float(rest.split("\t", 1)[0])
+    return negative
+
+
+_VALENCE = Valence(
+    lexicon=vader_negative_words,
+    cut=-1.5,
+    harsh=-2.5,
+    polite=POLITE_REGRET,
+    about_them=any_of(
+        r"\b(?:you|your|yours|yourselves|they|their|them|nobody|no one|everyone|anyone|whoever|someone)\b",
+        r"\b(?:team|recruiters?|panel|managers?|interviewers?|hr|company|firm|employer|leadership|process)\b",
+        r"\b(?:interviews?|offer|salary|pay|people|staff|this|that|it|place|experience|everything)\b",
+    ),
+    apology=any_of(r"\b(?:sorry|apologi[sz]e|apologies)\b(?: \w{1,12}){0,2} (?:for|about|if)\b"),
+    softeners=_NEGATORS | {"any"},
+)
+
 _UNANCHORED = Unanchored(
     target=any_of(
         # Them, by name; a bare "you" is left out: in a call script's cues "you" is the user.
@@ -229,11 +271,10 @@ RULES = LanguageRules(
         blame=_BLAME,
         sarcasm=_SARCASM,
         negated_praise=_NEGATED_PRAISE,
-        # VADER's 7,500-word sentiment lexicon was tried as well; on the development half it caught
-        # nothing these lists miss, so it did not earn a dependency.
         words=CRITICAL_WORDS,
         unanchored=_UNANCHORED,
-        negators=frozenset(["not", "no", "never", "nothing", "nobody", "without", "hardly", "cannot"]),
+        negators=_NEGATORS,
+        valence=_VALENCE,
     ),
     word_budget=1.0,
     withdrawal_example="I am withdrawing my application.",

@@ -10,6 +10,7 @@ and `exit_coach.lint_tone`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -65,6 +66,29 @@ class ToneWords:
     words: frozenset[str] = field(default_factory=frozenset)
     negators: frozenset[str] = field(default_factory=frozenset)
     unanchored: Unanchored | None = None
+    valence: Valence | None = None
+
+
+@dataclass(frozen=True)
+class Valence:
+    """A kept sentiment lexicon, for criticism worded in ways the lists above have not met.
+
+    `lexicon` loads (once, on first use) word -> valence for the negative words; a word at or
+    below `cut` that is not `polite` (the regret a kind withdrawal voices about itself:
+    "unfortunately", "difficult", "sorry") counts like a `strong` match, unless a negator or
+    an apology's "any" ("any trouble this causes") stands just before it. It counts only in a
+    sentence `about_them` (the employer, the process, its people) or when it is harsh on its
+    own (at or below `harsh`), and never in an apology for what I cause (`apology`: "sorry for
+    the trouble this causes").
+    """
+
+    lexicon: Callable[[], Mapping[str, float]]
+    cut: float
+    harsh: float
+    polite: frozenset[str]
+    about_them: re.Pattern[str]
+    apology: re.Pattern[str]
+    softeners: frozenset[str] = frozenset({"any"})
 
 
 @dataclass(frozen=True)

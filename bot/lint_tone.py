@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from exit_coach.lint_rules import ToneWords, Unanchored
+from exit_coach.lint_rules import ToneWords, Unanchored, Valence
 
 CRITICAL = 1.0
 """The score at which a sentence counts as critical."""
@@ -32,6 +32,9 @@ _SHOUT_WORDS = 3
 _SHOUT_LETTERS = 10
 _SHOWN_CHARS = 28
 _VERDICT_WORDS = 4  # a greeting or a sign-off ("Dear hiring team,") is not a verdict
+_REMEMBERED = 4096  # sentences whose judgement is kept; a few hundred kB at most
+_JUDGED: dict[tuple[int, bool, str], tuple[str, ...]] = {}
+_TONES: dict[int, ToneWords] = {}
 _NEGATION_SCOPE = 3  # "no hard feelings", "never meant to cause any": a negator up to three words back
 
 
@@ -41,14 +44,34 @@ def critical_words(text: str, tone: ToneWords, *, verdicts: bool = True) -> list
     `verdicts` False skips the employer-verdict rule (`Unanchored`): a negotiation states facts
     about their offer ("the base salary is below the market range") without being critical.
     """
-    if not verdicts and tone.unanchored is not None:
-        tone = replace(tone, unanchored=None)
     evidence: list[str] = []
     for match in _SENTENCE.finditer(_WRAPPED.sub(" ", text)):
-        for item in _judge(match.group(), tone):
+        for item in _judged(match.group(), tone, verdicts):
             if item not in evidence:
                 evidence.append(item)
     return evidence
+
+
+def forget_judgements() -> None:
+    """Empty the memory of judged sentences (for benchmarks and tests that time a cold judgement)."""
+    _JUDGED.clear()
+
+
+def _judged(sentence: str, tone: ToneWords, verdicts: bool) -> tuple[str, ...]:
+    """`_judge`, remembered: a conversation re-lints the same sentences on every revision and every draft.
+
+    Keyed by the word lists' identity (hashing the lists themselves costs more than judging), which
+    `_TONES` keeps alive so an identity is never reused; the memory is simply emptied when full.
+    """
+    key = (id(tone), verdicts, sentence)
+    found = _JUDGED.get(key)
+    if found is None:
+        _TONES.setdefault(id(tone), tone)
+        if len(_JUDGED) >= _REMEMBERED:
+            _JUDGED.clear()
+        judged = replace(tone, unanchored=None) if not verdicts and tone.unanchored is not None else tone
+        found = _JUDGED[key] = tuple(_judge(sentence, judged))
+    return found
 
 
 def is_critical(sentence: str, tone: ToneWords) -> bool:
@@ -68,6 +91,8 @@ def _judge(sentence: str, tone: ToneWords) -> list[str]:
         score += 1
         evidence.append(_shown(sentence.strip()))
     found = _lexicon_words(sentence, tone)
+    if tone.valence is not None:
+        found += [word for word in _valence_words(sentence, tone.valence) if word not in found]
     score += len(found)
     evidence += found
     mild = [_shown(match.group()) for match in tone.mild.finditer(sentence)]
@@ -110,6 +135,28 @@ def _lexicon_words(sentence: str, tone: ToneWords) -> list[str]:
             continue
         found.append(word)
     return found
+
+
+def _valence_words(sentence: str, valence: Valence) -> list[str]:
+    """Words of the sentence the sentiment lexicon rates clearly negative, when the sentence is about them."""
+    if valence.apology.search(sentence):
+        return []
+    lexicon = valence.lexicon()
+    words = [match.group().lower() for match in _WORD.finditer(sentence)]
+    found: list[tuple[str, float]] = []
+    for index, word in enumerate(words):
+        rating = lexicon.get(word)
+        if rating is None or rating > valence.cut or word in valence.polite:
+            continue
+        before = words[max(0, index - _NEGATION_SCOPE) : index]
+        if any(earlier in valence.softeners or earlier.endswith(("n't", "n’t")) for earlier in before):
+            continue
+        found.append((word, rating))
+    if not found:
+        return []
+    if min(rating for _, rating in found) > valence.harsh and not valence.about_them.search(sentence):
+        return []
+    return [word for word, _ in found]
 
 
 def _shouts(sentence: str) -> bool:
