@@ -162,7 +162,7 @@ def vader_negative_words() -> dict[str, float]:
 
 _VALENCE = Valence(
     lexicon=vader_negative_words,
-    cut=-1.5,
+    cut=-1.2,
     harsh=-2.5,
     polite=POLITE_REGRET,
     about_them=any_of(

@@ -146,7 +146,7 @@ def _valence_words(sentence: str, valence: Valence) -> list[str]:
     found: list[tuple[str, float]] = []
     for index, word in enumerate(words):
         rating = lexicon.get(word)
-        if rating is None or rating > valence.cut or word in valence.polite:
+        if rating is None or rating > valence.cut or word in valence.polite or word in valence.softeners:
             continue
         before = words[max(0, index - _NEGATION_SCOPE) : index]
         if any(earlier in valence.softeners or earlier.endswith(("n't", "n’t")) for earlier in before):
