@@ -13,6 +13,7 @@ Every pattern is bounded, so the work stays linear in the length of the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from exit_coach.lint_rules import ToneWords, Unanchored, Valence
@@ -33,6 +34,12 @@ _SHOUT_LETTERS = 10
 _SHOWN_CHARS = 28
 _VERDICT_WORDS = 4  # a greeting or a sign-off ("Dear hiring team,") is not a verdict
 _REMEMBERED = 4096  # sentences whose judgement is kept; a few hundred kB at most
+# Patterns are written case-insensitive; matched case-sensitively on the lower-cased sentence they run
+# about three times faster (the engine can reject a branch on its first letter), so each pattern
+# without a capital letter of its own gets a case-sensitive twin, keyed by identity (hashing a
+# pattern costs more than matching it) and kept alive with it.
+_LOWER_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+_OWN_CAPITALS = re.compile(r"(?<!\\)[A-Z]|\\[pPN]")
 _JUDGED: dict[tuple[int, bool, str], tuple[str, ...]] = {}
 _TONES: dict[int, ToneWords] = {}
 _NEGATION_SCOPE = 3  # "no hard feelings", "never meant to cause any": a negator up to three words back
@@ -74,6 +81,39 @@ def _judged(sentence: str, tone: ToneWords, verdicts: bool) -> tuple[str, ...]:
     return found
 
 
+def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The case-sensitive twin of a case-insensitive pattern, for lower-cased text; None when it has none."""
+    known = _LOWER_TWINS.get(id(pattern))
+    if known is None:
+        twin = None
+        if pattern.flags & re.IGNORECASE and not _OWN_CAPITALS.search(pattern.pattern):
+            twin = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        known = _LOWER_TWINS[id(pattern)] = (pattern, twin)
+    return known[1]
+
+
+class _Sentence:
+    """One sentence as written and lower-cased, matched by the fastest equivalent of each pattern."""
+
+    __slots__ = ("text", "lower", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        lower = text.lower()
+        self.lower = lower if len(lower) == len(text) else None  # "İ" lower-cases to two characters
+        self.words = _WORD.findall(text)  # as written: shouting is told by case
+
+    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        twin = _twin(pattern) if self.lower is not None else None
+        return twin.finditer(self.lower) if twin is not None and self.lower is not None else pattern.finditer(self.text)
+
+    def search(self, pattern: re.Pattern[str]) -> bool:
+        twin = _twin(pattern) if self.lower is not None else None
+        if twin is not None and self.lower is not None:
+            return twin.search(self.lower) is not None
+        return pattern.search(self.text) is not None
+
+
 def is_critical(sentence: str, tone: ToneWords) -> bool:
     """Whether one sentence reads as criticism or venting."""
     return bool(_judge(sentence, tone))
@@ -83,49 +123,50 @@ def _judge(sentence: str, tone: ToneWords) -> list[str]:
     """The evidence in one sentence when it scores as critical, else nothing."""
     score = 0.0
     evidence: list[str] = []
+    text = _Sentence(sentence)
     for pattern in (tone.strong, tone.blame, tone.sarcasm, tone.negated_praise):
-        for match in pattern.finditer(sentence):
+        for match in text.finditer(pattern):
             score += 1
             evidence.append(_shown(match.group()))
-    if tone.unanchored is not None and _is_unanchored_verdict(sentence, tone.unanchored):
+    if tone.unanchored is not None and _is_unanchored_verdict(text, tone.unanchored):
         score += 1
         evidence.append(_shown(sentence.strip()))
-    found = _lexicon_words(sentence, tone)
+    words = [word.lower() for word in text.words]
+    found = _lexicon_words(words, tone)
     if tone.valence is not None:
-        found += [word for word in _valence_words(sentence, tone.valence) if word not in found]
+        found += [word for word in _valence_words(text, words, tone.valence) if word not in found]
     score += len(found)
     evidence += found
-    mild = [_shown(match.group()) for match in tone.mild.finditer(sentence)]
+    mild = [_shown(match.group()) for match in text.finditer(tone.mild)]
     if mild:
         score += 0.5 * len(mild)
         evidence += mild
         # An intensifier only sharpens a word that is already critical: "frankly disappointed".
-        if tone.intensifiers.search(sentence):
+        if text.search(tone.intensifiers):
             score += 0.5
     if _EXCLAMATION_RUN.search(sentence):
         score += 1
         evidence.append("!!")
-    if _shouts(sentence):
+    if _shouts(text.words):
         score += 1
         evidence.append("ALL CAPS")
     return evidence if score >= CRITICAL else []
 
 
-def _is_unanchored_verdict(sentence: str, rules: Unanchored) -> bool:
+def _is_unanchored_verdict(text: _Sentence, rules: Unanchored) -> bool:
     """Whether the sentence names the employer without warmth, without me and without logistics."""
     return (
-        not sentence.rstrip().endswith("?")  # a question asks (rhetorical ones are `sarcasm`)
-        and len(_WORD.findall(sentence)) >= _VERDICT_WORDS
-        and rules.target.search(sentence) is not None
-        and rules.about_me.search(sentence) is None
-        and rules.warm.search(sentence) is None
-        and rules.logistics.search(sentence) is None
+        not text.text.rstrip().endswith("?")  # a question asks (rhetorical ones are `sarcasm`)
+        and len(text.words) >= _VERDICT_WORDS
+        and text.search(rules.target)
+        and not text.search(rules.about_me)
+        and not text.search(rules.warm)
+        and not text.search(rules.logistics)
     )
 
 
-def _lexicon_words(sentence: str, tone: ToneWords) -> list[str]:
-    """Words of the sentence in the critical lexicon, unless a negator stands just before."""
-    words = [match.group().lower() for match in _WORD.finditer(sentence)]
+def _lexicon_words(words: list[str], tone: ToneWords) -> list[str]:
+    """Words of the sentence (lower-cased) in the critical lexicon, unless a negator stands just before."""
     found = []
     for index, word in enumerate(words):
         if word not in tone.words:
@@ -137,12 +178,11 @@ def _lexicon_words(sentence: str, tone: ToneWords) -> list[str]:
     return found
 
 
-def _valence_words(sentence: str, valence: Valence) -> list[str]:
+def _valence_words(text: _Sentence, words: list[str], valence: Valence) -> list[str]:
     """Words of the sentence the sentiment lexicon rates clearly negative, when the sentence is about them."""
-    if valence.apology.search(sentence):
+    if text.search(valence.apology):
         return []
     lexicon = valence.lexicon()
-    words = [match.group().lower() for match in _WORD.finditer(sentence)]
     found: list[tuple[str, float]] = []
     for index, word in enumerate(words):
         rating = lexicon.get(word)
@@ -154,22 +194,21 @@ def _valence_words(sentence: str, valence: Valence) -> list[str]:
         found.append((word, rating))
     if not found:
         return []
-    if min(rating for _, rating in found) > valence.harsh and not valence.about_them.search(sentence):
+    if min(rating for _, rating in found) > valence.harsh and not text.search(valence.about_them):
         return []
     return [word for word, _ in found]
 
 
-def _shouts(sentence: str) -> bool:
-    """Whether the sentence has a run of all-caps words long enough to read as shouting."""
-    words = letters = 0
-    for match in _WORD.finditer(sentence):
-        word = match.group()
+def _shouts(words: list[str]) -> bool:
+    """Whether the sentence's words, as written, hold a run of all-caps words long enough to read as shouting."""
+    run = letters = 0
+    for word in words:
         if word.isupper():
-            words, letters = words + 1, letters + len(word)
-            if words >= _SHOUT_WORDS and letters >= _SHOUT_LETTERS:
+            run, letters = run + 1, letters + len(word)
+            if run >= _SHOUT_WORDS and letters >= _SHOUT_LETTERS:
                 return True
         else:
-            words = letters = 0
+            run = letters = 0
     return False
 
 

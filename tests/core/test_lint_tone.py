@@ -167,3 +167,19 @@ def test_the_sentiment_lexicon_catches_criticism_the_word_lists_have_not_met(sen
 )
 def test_the_sentiment_lexicon_leaves_regret_apologies_and_negations_alone(sentence: str) -> None:
     assert not flagged(sentence)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "de", "fr"])
+def test_tone_reads_the_same_in_any_letter_case(lang: str) -> None:
+    """Patterns run on the lower-cased sentence for speed; what they find must not depend on case."""
+    from exit_coach.lint import language_rules
+    from exit_coach.lint_tone import critical_words, forget_judgements
+
+    tone = language_rules(lang).tone
+    shown = [sentence for sentence in sentences("critical_en.txt")[:80] if not sentence.isupper()]
+    for sentence in [*shown, "İstanbul was a total mess, frankly."]:
+        forget_judgements()
+        as_written = [word for word in critical_words(sentence, tone) if word != "ALL CAPS"]
+        forget_judgements()
+        title_case = [word for word in critical_words(sentence.title(), tone) if word != "ALL CAPS"]
+        assert as_written == title_case, (lang, sentence)
