@@ -34,12 +34,6 @@ _SHOUT_LETTERS = 10
 _SHOWN_CHARS = 28
 _VERDICT_WORDS = 4  # a greeting or a sign-off ("Dear hiring team,") is not a verdict
 _REMEMBERED = 4096  # sentences whose judgement is kept; a few hundred kB at most
-# Patterns are written case-insensitive; matched case-sensitively on the lower-cased sentence they run
-# about three times faster (the engine can reject a branch on its first letter), so each pattern
-# without a capital letter of its own gets a case-sensitive twin, keyed by identity (hashing a
-# pattern costs more than matching it) and kept alive with it.
-_LOWER_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
-_OWN_CAPITALS = re.compile(r"(?<!\\)[A-Z]|\\[pPN]")
 _JUDGED: dict[tuple[int, bool, str], tuple[str, ...]] = {}
 _TONES: dict[int, ToneWords] = {}
 _NEGATION_SCOPE = 3  # "no hard feelings", "never meant to cause any": a negator up to three words back
@@ -81,37 +75,24 @@ def _judged(sentence: str, tone: ToneWords, verdicts: bool) -> tuple[str, ...]:
     return found
 
 
-def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """The case-sensitive twin of a case-insensitive pattern, for lower-cased text; None when it has none."""
-    known = _LOWER_TWINS.get(id(pattern))
-    if known is None:
-        twin = None
-        if pattern.flags & re.IGNORECASE and not _OWN_CAPITALS.search(pattern.pattern):
-            twin = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-        known = _LOWER_TWINS[id(pattern)] = (pattern, twin)
-    return known[1]
-
-
 class _Sentence:
-    """One sentence as written and lower-cased, matched by the fastest equivalent of each pattern."""
+    """One sentence as written and lower-cased: a case-sensitive pattern (`lower_case`) reads the lower-cased one."""
 
     __slots__ = ("text", "lower", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        lower = text.lower()
-        self.lower = lower if len(lower) == len(text) else None  # "İ" lower-cases to two characters
+        self.lower = text.lower()
         self.words = _WORD.findall(text)  # as written: shouting is told by case
 
     def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        twin = _twin(pattern) if self.lower is not None else None
-        return twin.finditer(self.lower) if twin is not None and self.lower is not None else pattern.finditer(self.text)
+        return pattern.finditer(self._for(pattern))
 
     def search(self, pattern: re.Pattern[str]) -> bool:
-        twin = _twin(pattern) if self.lower is not None else None
-        if twin is not None and self.lower is not None:
-            return twin.search(self.lower) is not None
-        return pattern.search(self.text) is not None
+        return pattern.search(self._for(pattern)) is not None
+
+    def _for(self, pattern: re.Pattern[str]) -> str:
+        return self.text if pattern.flags & re.IGNORECASE else self.lower
 
 
 def is_critical(sentence: str, tone: ToneWords) -> bool:

@@ -183,3 +183,22 @@ def test_tone_reads_the_same_in_any_letter_case(lang: str) -> None:
         forget_judgements()
         title_case = [word for word in critical_words(sentence.title(), tone) if word != "ALL CAPS"]
         assert as_written == title_case, (lang, sentence)
+
+
+def test_case_sensitive_tone_patterns_are_written_in_lower_case() -> None:
+    """A `lower_case` pattern reads the lower-cased sentence: a capital letter in it could never match."""
+    import re
+
+    from exit_coach.lint import language_rules
+
+    for lang in ("en", "es", "de", "fr"):
+        tone = language_rules(lang).tone
+        patterns = [tone.strong, tone.mild, tone.intensifiers, tone.blame, tone.sarcasm, tone.negated_praise]
+        if tone.unanchored is not None:
+            u = tone.unanchored
+            patterns += [u.target, u.about_me, u.warm, u.logistics]
+        if tone.valence is not None:
+            patterns += [tone.valence.about_them, tone.valence.apology]
+        for pattern in patterns:
+            if not pattern.flags & re.IGNORECASE:
+                assert not re.search(r"(?<!\\)[A-Z]", pattern.pattern), (lang, pattern.pattern[:60])
