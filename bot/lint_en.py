@@ -1,7 +1,8 @@
 """English word lists for draft lint: withdrawal, thanks, reasons, "we spoke", and tone.
 
 Data only (see `exit_coach.lint_rules.LanguageRules`); the checks are in `exit_coach.lint`.
-Tone lists were tuned on the development half of tests/core/lint_corpus only.
+Tone lists were tuned on the development half of tests/core/lint_corpus only; the blind batch
+(blind_*_en.txt) was never tuned on.
 """
 
 from __future__ import annotations

@@ -3,9 +3,12 @@
 This module owns the sentence-by-sentence judgement behind the `negative` finding. Each
 sentence is scored from one language's `ToneWords` (criticism, blame, sarcasm, praise
 negated, mild words and intensifiers) plus signals that work in any language: shouting in
-ALL CAPS and "!!" / "?!" runs. A sentence scoring 1 or more is critical, and the words that
-made it so are returned for the message. It does not word the finding (`exit_coach.lint`
-does) and holds no word lists itself (`exit_coach.lint_en` and friends do).
+ALL CAPS and "!!" / "?!" runs, and, where a language supplies one, a kept sentiment lexicon
+(`Valence`) counted in sentences about the employer. A sentence scoring 1 or more is
+critical, and the words that made it so are returned for the message. Judgements are
+remembered per sentence, since a conversation re-lints the same sentences on each revision.
+It does not word the finding (`exit_coach.lint` does) and holds no word lists itself
+(`exit_coach.lint_en` and friends do).
 
 Every pattern is bounded, so the work stays linear in the length of the text.
 """
