@@ -16,7 +16,10 @@ sentiment lexicon was added (tuned on the development half only).
 Because that held-out half is contaminated, a blind batch (blind_critical_en.txt,
 blind_neutral_en.txt) was written on 2026-12-02 before the detector or the corpus was read,
 and is never tuned on: it is the honest figure. Its floors are a regression bar, set a little
-under what the lint reached (precision 0.983, recall 0.850 when written).
+under what the lint reached (precision 0.983, recall 0.850 when written). Its misses were
+seen once, at the baseline measurement, so a second blind batch (blind2_*_en.txt, 60 + 60)
+was written after all tuning and measured once: precision 0.955, recall 0.700 (the lint
+before this work: 0.975, 0.650). Neither blind batch's misses are printed.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ TARGET = 0.9
 PRECISION_FLOOR = 0.9
 BLIND_PRECISION_FLOOR = 0.95  # reached: 0.983
 BLIND_RECALL_FLOOR = 0.82  # reached: 0.850 (0.814 before the sentiment lexicon)
+BLIND_2_RECALL_FLOOR = 0.65  # the second blind batch, written after all tuning: reached 0.700 (0.650 before)
 
 
 def sentences(name: str, *, batch: int | None = None) -> list[str]:
@@ -57,9 +61,9 @@ def half(sentence: str) -> str:
     return "dev" if hashlib.sha256(sentence.encode("utf-8")).digest()[0] % 2 == 0 else "held_out"
 
 
-def blind() -> tuple[list[str], list[str]]:
-    """The blind batch: critical and neutral sentences never used for tuning."""
-    return sentences("blind_critical_en.txt"), sentences("blind_neutral_en.txt")
+def blind(prefix: str = "blind") -> tuple[list[str], list[str]]:
+    """A blind batch: critical and neutral sentences never used for tuning ("blind" or "blind2")."""
+    return sentences(f"{prefix}_critical_en.txt"), sentences(f"{prefix}_neutral_en.txt")
 
 
 def flagged(sentence: str) -> bool:
@@ -107,6 +111,9 @@ def test_the_corpus_is_big_enough_and_has_no_sentence_in_both_classes() -> None:
     blind_critical, blind_neutral = blind()
     assert len(blind_critical) >= 120 and len(blind_neutral) >= 120
     assert not set(blind_critical) & set(blind_neutral)
+    second_critical, second_neutral = blind("blind2")
+    assert len(second_critical) >= 60 and len(second_neutral) >= 60
+    assert not set(second_critical) & set(second_neutral)
 
 
 def _line(label: str, result: Score) -> str:
@@ -126,6 +133,7 @@ def test_negative_precision_and_recall_table(capsys: pytest.CaptureFixture[str])
     unseen, _, _ = score_of(
         [s for s in blind_critical if s not in tuning], [s for s in blind_neutral if s not in tuning]
     )
+    second, _, _ = score_of(*blind("blind2"))
     with capsys.disabled():
         print("\n  negative, English corpus:")
         print(_line("dev half (tuned on)", dev))
@@ -134,6 +142,7 @@ def test_negative_precision_and_recall_table(capsys: pytest.CaptureFixture[str])
             print(_line(f"held-out, batch {batch}", score("held_out", batch)[0]))
         print(_line("blind batch", on_blind))
         print(_line("blind, not in corpus", unseen))
+        print(_line("blind batch 2", second))
         for sentence in missed:
             print(f"    missed:  {sentence}")
         for sentence in wrongly:
@@ -141,6 +150,7 @@ def test_negative_precision_and_recall_table(capsys: pytest.CaptureFixture[str])
     assert dev.precision >= TARGET and dev.recall >= TARGET
     assert held_out.precision >= PRECISION_FLOOR and held_out.recall >= TARGET
     assert on_blind.precision >= BLIND_PRECISION_FLOOR and on_blind.recall >= BLIND_RECALL_FLOOR
+    assert second.precision >= PRECISION_FLOOR and second.recall >= BLIND_2_RECALL_FLOOR
 
 
 @pytest.mark.parametrize(
