@@ -207,17 +207,21 @@ class Store:
                     tx.conn.execute(update(SCHEMA).values(version=current + 1, upgraded_at=now))
 
     def remember(self, loaded: Loaded) -> None:
-        """Keep a committed conversation, so the next load of an unchanged row skips reading its cases."""
+        """Keep a conversation as committed at `loaded.version` (never replacing a newer one), so the next
+        load of that user reads only what changed since."""
         with self._cases_lock:
-            self._conversations[loaded.user_pk] = loaded
+            kept = self._conversations.get(loaded.user_pk)
+            if kept is None or kept.created_at != loaded.created_at or kept.version <= loaded.version:
+                self._conversations[loaded.user_pk] = loaded
             self._conversations.move_to_end(loaded.user_pk)
             if len(self._conversations) > 1024:
                 self._conversations.popitem(last=False)
 
-    def remembered(self, user_pk: int, version: int, created_at: datetime) -> Loaded | None:
+    def remembered(self, user_pk: int, created_at: datetime) -> Loaded | None:
+        """The user's conversation as this process last saw it committed (any version), if it still has it."""
         with self._cases_lock:
             loaded = self._conversations.get(user_pk)
-        if loaded is None or loaded.version != version or loaded.created_at != created_at:
+        if loaded is None or loaded.created_at != created_at:
             return None
         return loaded
 
@@ -301,14 +305,44 @@ class Tx:
             pk = int(result.inserted_primary_key[0])
             return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
         pk, version, profile_json, active, pending, created_at = row
-        created_at = read_datetime(created_at)
-        cached = self.store.remembered(int(pk), int(version), created_at)
-        if cached is not None:
-            return cached
-        rows = self._hot("load_cases", {"k_pk": pk}).rows
-        cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
-        conv = Conversation(profile=decode_profile(profile_json), cases=cases, active=active, pending=pending)
-        return Loaded(int(pk), int(version), conv, {r[0]: int(r[1]) for r in rows}, profile_json, created_at)
+        pk, version, created_at = int(pk), int(version), read_datetime(created_at)
+        known = self.store.remembered(pk, created_at)
+        if known is not None and known.version == version:
+            return known
+        if known is None:
+            rows = self._hot("load_cases", {"k_pk": pk}).rows
+            cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
+            versions = {r[0]: int(r[1]) for r in rows}
+            profile = decode_profile(profile_json)
+        else:  # another process wrote since: read again only the cases whose version moved
+            cases, versions = self._changed_cases(pk, known)
+            profile = known.conversation.profile if profile_json == known.profile_json else decode_profile(profile_json)
+        conv = Conversation(profile=profile, cases=cases, active=active, pending=pending)
+        loaded = Loaded(pk, version, conv, versions, profile_json, created_at)
+        self.store.remember(loaded)
+        return loaded
+
+    def _changed_cases(self, pk: int, known: Loaded) -> tuple[tuple[Case, ...], dict[str, int]]:
+        """The user's cases in order, reusing `known`'s decoded ones whose row version is unchanged.
+
+        Only the changed rows' JSON is fetched and decoded, so a user with many cases costs the same
+        whichever process wrote last.
+        """
+        heads = self._hot("case_versions", {"k_pk": pk}).rows
+        have = {c.id: c for c in known.conversation.cases}
+        cases: list[Case] = []
+        versions: dict[str, int] = {}
+        for case_id, version in heads:
+            case = have.get(case_id)
+            version = int(version)
+            if case is None or known.case_versions.get(case_id) != version:
+                row = self._hot("load_case", {"k_pk": pk, "k_id": case_id}).first()
+                if row is None:  # deleted between the two reads (a read-only look): skip it
+                    continue
+                version, case = int(row[0]), self.store.decode_case_cached(row[1])
+            cases.append(case)
+            versions[case_id] = version
+        return tuple(cases), versions
 
     def save(self, loaded: Loaded, new: Conversation, *, now: datetime) -> None:
         """Write what changed, checking versions; raise Conflict when another writer got there first."""

@@ -29,6 +29,10 @@ _LOAD_CASES = (
     .where(CASE.c.user_pk == bindparam("k_pk"))
     .order_by(CASE.c.position)
 )
+_CASE_VERSIONS = select(CASE.c.id, CASE.c.version).where(CASE.c.user_pk == bindparam("k_pk")).order_by(CASE.c.position)
+_LOAD_CASE = select(CASE.c.version, CASE.c.state_json).where(
+    CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id")
+)
 _SAVE_USER = (
     update(USER)
     .where(USER.c.pk == bindparam("k_pk"), USER.c.version == bindparam("k_version"))
@@ -74,6 +78,11 @@ HOT: dict[str, tuple[Any, str]] = {
         "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
     ),
     "load_cases": (_LOAD_CASES, 'SELECT id, version, state_json FROM "case" WHERE user_pk = :k_pk ORDER BY position'),
+    "case_versions": (
+        _CASE_VERSIONS,
+        'SELECT id, version FROM "case" WHERE user_pk = :k_pk ORDER BY position',
+    ),
+    "load_case": (_LOAD_CASE, 'SELECT version, state_json FROM "case" WHERE user_pk = :k_pk AND id = :k_id'),
     "save_user": (
         _SAVE_USER,
         'UPDATE "user" SET profile_json = :v_profile, active = :v_active, pending = :v_pending, '

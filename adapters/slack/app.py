@@ -31,6 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from exit_coach.adapters.slack import translate
 from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
+from exit_coach.adapters.slack.webapi import KeepAliveWebClient
 from exit_coach.adapters.slack.worker import Worker
 from exit_coach.service import Coach, UserKey
 
@@ -41,8 +42,9 @@ Body = dict[str, Any]
 
 
 def make_client(token: str, *, base_url: str | None = None) -> WebClient:
-    """A WebClient that retries rate limits (honouring Retry-After) and dropped connections."""
-    client = WebClient(token=token, base_url=base_url or WebClient.BASE_URL, timeout=10)
+    """A WebClient that keeps its connections alive and retries rate limits (honouring Retry-After) and
+    dropped connections."""
+    client = KeepAliveWebClient(token=token, base_url=base_url or WebClient.BASE_URL, timeout=10)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
     client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
     return client
