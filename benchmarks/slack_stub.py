@@ -73,6 +73,7 @@ class WebApiStub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive: every response has a Content-Length
+            disable_nagle_algorithm = True  # headers and body go out as two writes: don't hold the second
 
             def setup(self) -> None:
                 super().setup()

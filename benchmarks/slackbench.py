@@ -172,10 +172,17 @@ class SimUser:
     def run(self) -> None:
         try:
             self._conversation()
-        except _Abandon as exc:
+        except Abandon as exc:
             self.tally.error(f"{self.user}: {exc}")
 
     def _conversation(self) -> None:
+        prompt = self.reach_draft()
+        for value in REVISIONS:
+            prompt = self.revise(prompt, value)
+        self._step("message", self._message_body("thanks, looks good"), "application/json")
+
+    def reach_draft(self) -> Posted:
+        """From the slash command to the first draft: both forms, every question, the plan."""
         prompt = self._step("command", self._command_body(), "application/x-www-form-urlencoded")
         for _ in range(20):
             first = prompt.elements[0]["action_id"]
@@ -187,17 +194,20 @@ class SimUser:
             else:
                 prompt = self._choose(prompt, question, ANSWERS[question])
         else:
-            raise _Abandon("never reached a draft")
+            raise Abandon("never reached a draft")
+        return prompt
+
+    def revise(self, prompt: Posted, value: str) -> Posted:
+        """Click `value` under the newest draft; the answer must be the next draft (the work really done)."""
+        question = prompt.elements[0]["action_id"].split("|")[2]
         number = int(question.removeprefix("rev:"))
-        for value in REVISIONS:
-            prompt = self._choose(prompt, question, value)
-            question = prompt.elements[0]["action_id"].split("|")[2]
-            if question != f"rev:{number + 1}":
-                raise _Abandon(f"clicked {value!r} on draft {number}, got {question!r} (not a new revision)")
-            number += 1
-            with self.tally.lock:
-                self.tally.revisions_checked += 1
-        self._step("message", self._message_body("thanks, looks good"), "application/json")
+        prompt = self._choose(prompt, question, value)
+        got = prompt.elements[0]["action_id"].split("|")[2]
+        if got != f"rev:{number + 1}":
+            raise Abandon(f"clicked {value!r} on draft {number}, got {got!r} (not a new revision)")
+        with self.tally.lock:
+            self.tally.revisions_checked += 1
+        return prompt
 
     # ---- one request, then the bot's answer
 
@@ -216,7 +226,7 @@ class SimUser:
                 self.tally.steps[self.user] = self.tally.steps.get(self.user, 0) + 1
         prompt = self.stub.wait_prompt(self.user, after)
         if prompt is None:
-            raise _Abandon(f"no reply to {what} within 15 s")
+            raise Abandon(f"no reply to {what} within 15 s")
         with self.tally.lock:
             self.tally.replies.append(prompt.at - started)
         return prompt
@@ -226,20 +236,20 @@ class SimUser:
             if element["type"] == "static_select":
                 option = next((o for o in element["options"] if o["value"] == value), None)
                 if option is not None:
-                    return self._step(question, self._click_body(prompt, element, option), _FORM)
+                    return self._step(question, self.click_body(prompt, element, option), _FORM)
             elif element.get("value") == value or element["action_id"].endswith("|" + value):
-                return self._step(question, self._click_body(prompt, element), _FORM)
-        raise _Abandon(f"no {value!r} under {question!r}")
+                return self._step(question, self.click_body(prompt, element), _FORM)
+        raise Abandon(f"no {value!r} under {question!r}")
 
     def _fill(self, prompt: Posted, question: str) -> Posted:
         """Fill in (opens the modal: no step), then submit the modal (a step)."""
         after = self.stub.seen(self.user)
         button = prompt.elements[0]
-        status, seconds = send(self.targets(), self._click_body(prompt, button), _FORM)
+        status, seconds = send(self.targets(), self.click_body(prompt, button), _FORM)
         self.tally.ack(status, seconds, "fill in")
         modal = self.stub.wait_prompt(self.user, after, modal=True)
         if modal is None or modal.view is None:
-            raise _Abandon(f"no modal for {question!r} within 15 s")
+            raise Abandon(f"no modal for {question!r} within 15 s")
         return self._step(question + " form", self._submit_body(modal.view, FORMS[question]), _FORM)
 
     # ---- payloads, shaped like Slack's
@@ -253,7 +263,7 @@ class SimUser:
             "response_url": f"{self.stub.url}/commands/{self.user}/{n}", "trigger_id": f"trig.{self.user}.{n}",
         }).encode()
 
-    def _click_body(self, prompt: Posted, element: dict[str, Any], option: dict[str, Any] | None = None) -> bytes:
+    def click_body(self, prompt: Posted, element: dict[str, Any], option: dict[str, Any] | None = None) -> bytes:
         n = next(self._n)
         action = {"type": element["type"], "action_id": element["action_id"], "block_id": "b",
                   "action_ts": f"{time.time():.6f}"}
@@ -296,7 +306,7 @@ class SimUser:
 _FORM = "application/x-www-form-urlencoded"
 
 
-class _Abandon(Exception):
+class Abandon(Exception):
     """The simulated user can't go on (no reply, or not what a real user would see)."""
 
 
