@@ -277,8 +277,9 @@ class Tx:
     # users and conversations
 
     def user_pk(self, key: UserKey) -> int | None:
-        row = self.conn.execute(select(USER.c.pk).where(*_key_where(key))).first()
-        return None if row is None else int(row[0])
+        row = self._hot("user_pk", {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user})
+        first = row.first()
+        return None if first is None else int(first[0])
 
     def load(self, key: UserKey, *, now: datetime, create: bool) -> Loaded | None:
         """The user's conversation, locking the user row; creates the user when `create` and unknown."""
@@ -420,12 +421,12 @@ class Tx:
     # where a case lives on a platform
 
     def thread_ref(self, user_pk: int, case_id: str) -> str | None:
-        query = select(THREAD.c.ref).where(THREAD.c.user_pk == user_pk, THREAD.c.case_id == case_id)
-        return self.conn.execute(query).scalar()
+        row = self._hot("thread_ref", {"k_pk": user_pk, "k_id": case_id}).first()
+        return None if row is None else str(row[0])
 
     def case_of_thread(self, user_pk: int, ref: str) -> str | None:
-        query = select(THREAD.c.case_id).where(THREAD.c.user_pk == user_pk, THREAD.c.ref == ref)
-        return self.conn.execute(query).scalar()
+        row = self._hot("case_of_thread", {"k_pk": user_pk, "k_ref": ref}).first()
+        return None if row is None else str(row[0])
 
     def set_thread_ref(self, user_pk: int, case_id: str, ref: str) -> str:
         """Record `ref` unless the case has one already; returns the one in force."""
@@ -499,9 +500,7 @@ class Tx:
         return [{"case_id": r[0], "kind": r[1], "due_at": _iso(r[2]), "delivered_at": _iso(r[3])} for r in rows]
 
     def threads(self, user_pk: int) -> list[dict[str, str]]:
-        rows = self.conn.execute(
-            select(THREAD.c.case_id, THREAD.c.ref).where(THREAD.c.user_pk == user_pk).order_by(THREAD.c.case_id)
-        ).all()
+        rows = self._hot("threads", {"k_pk": user_pk}).rows
         return [{"case_id": r[0], "ref": r[1]} for r in rows]
 
 

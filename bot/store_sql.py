@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from exit_coach.schema import CASE, EVENT, USER, utc
+from exit_coach.schema import CASE, EVENT, THREAD, USER, utc
 
 _PEEK_USER = select(
     USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at
@@ -61,6 +61,18 @@ _SAVE_CASE = (
     )
     .values(**_CASE_VALUES)
 )
+_USER_PK = select(USER.c.pk).where(
+    USER.c.platform == bindparam("k_platform"),
+    USER.c.workspace == bindparam("k_workspace"),
+    USER.c.user_id == bindparam("k_user"),
+)
+_THREADS = (
+    select(THREAD.c.case_id, THREAD.c.ref).where(THREAD.c.user_pk == bindparam("k_pk")).order_by(THREAD.c.case_id)
+)
+_THREAD_REF = select(THREAD.c.ref).where(THREAD.c.user_pk == bindparam("k_pk"), THREAD.c.case_id == bindparam("k_id"))
+_CASE_OF_THREAD = select(THREAD.c.case_id).where(
+    THREAD.c.user_pk == bindparam("k_pk"), THREAD.c.ref == bindparam("k_ref")
+)
 _SEEN = select(EVENT.c.event_id).where(EVENT.c.event_id == bindparam("k_event"))
 _RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bindparam("user_pk"), at=bindparam("at"))
 
@@ -100,6 +112,13 @@ HOT: dict[str, tuple[Any, str]] = {
         "position = :v_position, state_json = :v_state, version = :v_version, "
         "updated_at = :v_updated WHERE user_pk = :k_pk AND id = :k_id AND version = :k_version",
     ),
+    "user_pk": (
+        _USER_PK,
+        'SELECT pk FROM "user" WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user',
+    ),
+    "threads": (_THREADS, "SELECT case_id, ref FROM thread WHERE user_pk = :k_pk ORDER BY case_id"),
+    "thread_ref": (_THREAD_REF, "SELECT ref FROM thread WHERE user_pk = :k_pk AND case_id = :k_id"),
+    "case_of_thread": (_CASE_OF_THREAD, "SELECT case_id FROM thread WHERE user_pk = :k_pk AND ref = :k_ref"),
     "seen": (_SEEN, "SELECT event_id FROM processed_event WHERE event_id = :k_event"),
     "record_event": (
         _RECORD_EVENT,
