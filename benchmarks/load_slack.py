@@ -18,8 +18,9 @@ loop claims at most 50 reminders a minute, so the sample stays under that.)
 
 CPU per step is the bot processes' CPU time (from /proc) over the load, divided
 by steps; the core step's own CPU cost (`Coach.handle` in this process, same
-database) is measured in the same run, so their ratio is comparable across runs
-on a shared machine.
+database, before and after the load) is measured in the same run, so their
+ratio is comparable across runs on a shared machine. So is the floor: the CPU a
+bare Bolt app (it only acks) spends per signed request in its own process.
 
     python benchmarks/load_slack.py [--database URL] [--processes N] [--users N]
                                     [--concurrency N] [--burst] [--reminders N]
@@ -39,6 +40,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -65,6 +67,45 @@ def core_step_cpu(database: str, steps: int) -> float:
     spent = time.process_time() - started
     coach.store.close()
     return spent / steps
+
+
+def bare_bolt_cpu(stub: WebApiStub, tmp: Path, requests: int = 400) -> float:
+    """CPU seconds a bare Bolt app (it only acks) spends per signed click, in its own process: the floor
+    that any Bolt-over-HTTP process pays before doing any work."""
+    import subprocess
+
+    from slackbench import TEAM, free_port, send
+
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, str(Path(__file__).with_name("bench_slack.py")), "--bare", str(port),
+                             "--api", stub.api])
+    try:
+        payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": "UFLOOR", "team_id": TEAM},
+                   "api_app_id": "A1", "token": "x", "trigger_id": "trig.UFLOOR.1", "channel": {"id": "DUFLOOR"},
+                   "container": {"type": "message", "message_ts": "1.1", "channel_id": "DUFLOOR"},
+                   "message": {"ts": "1.1", "text": "x"}, "response_url": f"{stub.url}/floor",
+                   "actions": [{"type": "button", "action_id": "coach|c1|rev:1|warmer", "value": "warmer",
+                                "action_ts": "1.2"}]}
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        deadline = time.monotonic() + 30
+        while send(port, body, "application/x-www-form-urlencoded")[0] != 200:
+            if time.monotonic() > deadline:
+                raise SystemExit("the bare Bolt app did not start")
+            time.sleep(0.1)
+        for _ in range(50):
+            send(port, body, "application/x-www-form-urlencoded")
+        before = _proc_cpu(bare.pid)
+        for _ in range(requests):
+            send(port, body, "application/x-www-form-urlencoded")
+        return (_proc_cpu(bare.pid) - before) / requests
+    finally:
+        bare.terminate()
+        bare.wait(10)
+
+
+def _proc_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def db_checks(database: str, users: list[str]) -> dict[str, int]:
@@ -139,7 +180,8 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
     try:
         for bot in bots:
             bot.wait_ready()
-        core_cpu = core_step_cpu(database, args.core_steps)
+        core_before = core_step_cpu(database, args.core_steps)
+        bare_cpu = bare_bolt_cpu(stub, tmp)
         run_id = uuid.uuid4().hex[:6].upper()
         users = [f"U{run_id}{i:05d}" for i in range(args.users)]
         tally = Tally()
@@ -152,6 +194,7 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
         wall = time.perf_counter() - started
         time.sleep(0.5)  # the last replies' tails (a post after the prompt) settle
         cpu = sum(b.cpu_seconds() - c for b, c in zip(bots, cpu_before, strict=True))
+        core_cpu = (core_before + core_step_cpu(database, args.core_steps)) / 2  # before and after the load
         calls = {k: v - calls_before.get(k, 0) for k, v in stub.calls.items()}
         saves = db_checks(database, users)
         steps = sum(tally.steps.values())
@@ -193,6 +236,7 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
         "cpu_ms_per_step": ms(cpu_per_step),
         "core_step_cpu_ms": ms(core_cpu),
         "cpu_ratio_to_core_step": round(cpu_per_step / core_cpu, 2) if core_cpu else None,
+        "bare_bolt_cpu_ms_per_request": ms(bare_cpu),
         "web_api_calls_per_step": round(web_calls / steps, 2) if steps else 0.0,
         "web_api_connections": connections,
         "revisions_checked": tally.revisions_checked,
