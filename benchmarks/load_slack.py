@@ -62,9 +62,9 @@ def core_step_cpu(database: str, steps: int) -> float:
     coach = open_coach(database)
     tag = uuid.uuid4().hex[:8]
     conversation(coach, UserKey("core-bench", "W", f"warm{tag}"), CYCLE, f"warm{tag}", [], [])
-    started = time.process_time()
+    started = time.thread_time()  # this thread's CPU only: the stub's threads in this process don't count
     conversation(coach, UserKey("core-bench", "W", f"core{tag}"), steps, f"core{tag}", [], [])
-    spent = time.process_time() - started
+    spent = time.thread_time() - started
     coach.store.close()
     return spent / steps
 
@@ -106,6 +106,25 @@ def bare_bolt_cpu(stub: WebApiStub, tmp: Path, requests: int = 400) -> float:
 def _proc_cpu(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def db_backend_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving this database (empty for SQLite, or when the
+    server is not on this machine): the database's own share of a step."""
+    if not database.startswith("postgresql"):
+        return {}
+    engine = create_engine(database)
+    with engine.connect() as conn:
+        pids = [int(r[0]) for r in conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))]
+    engine.dispose()
+    out: dict[int, float] = {}
+    for pid in pids:
+        try:
+            out[pid] = _proc_cpu(pid)
+        except OSError:
+            continue
+    return out
 
 
 def db_checks(database: str, users: list[str]) -> dict[str, int]:
@@ -189,12 +208,15 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
         sims = [SimUser(u, stub, pick, tally, duplicate=args.burst) for u in users]
         calls_before = dict(stub.calls)
         cpu_before = [b.cpu_seconds() for b in bots]
+        db_before = db_backend_cpu(database)
         started = time.perf_counter()
         drive(sims, args.users if args.burst else args.concurrency)
         wall = time.perf_counter() - started
         time.sleep(0.5)  # the last replies' tails (a post after the prompt) settle
         cpu = sum(b.cpu_seconds() - c for b, c in zip(bots, cpu_before, strict=True))
-        core_cpu = (core_before + core_step_cpu(database, args.core_steps)) / 2  # before and after the load
+        db_cpu = sum(v - db_before.get(pid, 0.0) for pid, v in db_backend_cpu(database).items())
+        core_after = core_step_cpu(database, args.core_steps)
+        core_cpu = (core_before + core_after) / 2
         calls = {k: v - calls_before.get(k, 0) for k, v in stub.calls.items()}
         saves = db_checks(database, users)
         steps = sum(tally.steps.values())
@@ -235,8 +257,10 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
         "reply_ms_p99": ms(percentile(tally.replies, 0.99)),
         "cpu_ms_per_step": ms(cpu_per_step),
         "core_step_cpu_ms": ms(core_cpu),
+        "core_step_cpu_ms_before_after": [ms(core_before), ms(core_after)],
         "cpu_ratio_to_core_step": round(cpu_per_step / core_cpu, 2) if core_cpu else None,
         "bare_bolt_cpu_ms_per_request": ms(bare_cpu),
+        "db_server_cpu_ms_per_step": ms(db_cpu / steps) if steps and db_before else None,
         "web_api_calls_per_step": round(web_calls / steps, 2) if steps else 0.0,
         "web_api_connections": connections,
         "revisions_checked": tally.revisions_checked,
