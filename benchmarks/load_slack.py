@@ -33,11 +33,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -304,8 +306,9 @@ def print_table(report: dict[str, object], errors: list[str]) -> None:
     width = max(len(k) for k in report)
     for key, value in report.items():
         print(f"{key:<{width}}  {value}")
-    for line in errors[:10]:
-        print("error:", line)
+    kinds = Counter(re.sub(r"^U[0-9A-F]+: ", "", line) for line in errors)
+    for kind, count in kinds.most_common():
+        print(f"error: {count} x {kind}")
 
 
 if __name__ == "__main__":
