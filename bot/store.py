@@ -70,6 +70,8 @@ class Loaded:
     case_versions: dict[str, int]
     profile_json: str
     created_at: datetime
+    saved_at: datetime | None = None
+    """When this version was saved (the user row's updated_at): cases saved later are what changed since."""
 
 
 @dataclass(frozen=True)
@@ -304,9 +306,9 @@ class Tx:
                 )
             )
             pk = int(result.inserted_primary_key[0])
-            return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
-        pk, version, profile_json, active, pending, created_at = row
-        pk, version, created_at = int(pk), int(version), read_datetime(created_at)
+            return Loaded(pk, 1, Conversation(), {}, profile_json, stamp, stamp)
+        pk, version, profile_json, active, pending, created_at, saved_at = row
+        pk, version, created_at, saved_at = int(pk), int(version), read_datetime(created_at), read_datetime(saved_at)
         known = self.store.remembered(pk, created_at)
         if known is not None and known.version == version:
             return known
@@ -319,7 +321,7 @@ class Tx:
             cases, versions = self._changed_cases(pk, known)
             profile = known.conversation.profile if profile_json == known.profile_json else decode_profile(profile_json)
         conv = Conversation(profile=profile, cases=cases, active=active, pending=pending)
-        loaded = Loaded(pk, version, conv, versions, profile_json, created_at)
+        loaded = Loaded(pk, version, conv, versions, profile_json, created_at, saved_at)
         self.store.remember(loaded)
         return loaded
 
@@ -329,18 +331,23 @@ class Tx:
         Only the changed rows' JSON is fetched and decoded, so a user with many cases costs the same
         whichever process wrote last.
         """
-        heads = self._hot("case_versions", {"k_pk": pk}).rows
+        # One query: every case's version, with the JSON only of cases saved after `known` was. (A writer
+        # whose clock lags may stamp a change earlier: the version check still sees it, and reads it alone.)
+        since = known.saved_at or known.created_at
+        rows = self._hot("case_changes", {"k_pk": pk, "k_since": since}).rows
         have = {c.id: c for c in known.conversation.cases}
         cases: list[Case] = []
         versions: dict[str, int] = {}
-        for case_id, version in heads:
+        for case_id, version, state_json in rows:
             case = have.get(case_id)
             version = int(version)
             if case is None or known.case_versions.get(case_id) != version:
-                row = self._hot("load_case", {"k_pk": pk, "k_id": case_id}).first()
-                if row is None:  # deleted between the two reads (a read-only look): skip it
-                    continue
-                version, case = int(row[0]), self.store.decode_case_cached(row[1])
+                if state_json is None:
+                    row = self._hot("load_case", {"k_pk": pk, "k_id": case_id}).first()
+                    if row is None:  # deleted between the two reads (a read-only look): skip it
+                        continue
+                    version, state_json = int(row[0]), row[1]
+                case = self.store.decode_case_cached(state_json)
             cases.append(case)
             versions[case_id] = version
         return tuple(cases), versions
@@ -399,7 +406,7 @@ class Tx:
             self.conn.execute(delete(CASE).where(CASE.c.user_pk == pk, CASE.c.id.in_(list(before))))
             for case_id in before:
                 versions.pop(case_id, None)
-        saved = Loaded(pk, loaded.version + 1, new, versions, profile_json, loaded.created_at)
+        saved = Loaded(pk, loaded.version + 1, new, versions, profile_json, loaded.created_at, stamp)
         self.after_commit.append(lambda: self.store.remember(saved))
 
     def delete_user(self, user_pk: int) -> dict[str, int]:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 
 from exit_coach.schema import CASE, EVENT, THREAD, USER, utc
 
 _PEEK_USER = select(
-    USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at
+    USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at,
+    USER.c.updated_at,
 ).where(
     USER.c.platform == bindparam("k_platform"),
     USER.c.workspace == bindparam("k_workspace"),
@@ -29,7 +30,15 @@ _LOAD_CASES = (
     .where(CASE.c.user_pk == bindparam("k_pk"))
     .order_by(CASE.c.position)
 )
-_CASE_VERSIONS = select(CASE.c.id, CASE.c.version).where(CASE.c.user_pk == bindparam("k_pk")).order_by(CASE.c.position)
+_CASE_CHANGES = (
+    select(
+        CASE.c.id,
+        CASE.c.version,
+        case((CASE.c.updated_at > bindparam("k_since", type_=CASE.c.updated_at.type), CASE.c.state_json), else_=None),
+    )
+    .where(CASE.c.user_pk == bindparam("k_pk"))
+    .order_by(CASE.c.position)
+)
 _LOAD_CASE = select(CASE.c.version, CASE.c.state_json).where(
     CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id")
 )
@@ -81,18 +90,19 @@ _RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bi
 HOT: dict[str, tuple[Any, str]] = {
     "load_user": (
         _LOAD_USER,
-        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
+        'SELECT pk, version, profile_json, active, pending, created_at, updated_at FROM "user" '
         "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
     ),
     "peek_user": (  # the same row without a lock, for read-only transactions
         _PEEK_USER,
-        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
+        'SELECT pk, version, profile_json, active, pending, created_at, updated_at FROM "user" '
         "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
     ),
     "load_cases": (_LOAD_CASES, 'SELECT id, version, state_json FROM "case" WHERE user_pk = :k_pk ORDER BY position'),
-    "case_versions": (
-        _CASE_VERSIONS,
-        'SELECT id, version FROM "case" WHERE user_pk = :k_pk ORDER BY position',
+    "case_changes": (  # every case's version, and the JSON of those saved after :k_since
+        _CASE_CHANGES,
+        'SELECT id, version, CASE WHEN updated_at > :k_since THEN state_json ELSE NULL END FROM "case" '
+        "WHERE user_pk = :k_pk ORDER BY position",
     ),
     "load_case": (_LOAD_CASE, 'SELECT version, state_json FROM "case" WHERE user_pk = :k_pk AND id = :k_id'),
     "save_user": (

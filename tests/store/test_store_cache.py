@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
 import exit_coach.store as store_module
 from exit_coach.flow.events import Start
 from exit_coach.service import Coach, UserKey
-from tests.store.conftest import answer
+from exit_coach.store import Store
+from tests.store.conftest import RENDERER, FakeClock, answer
 
 CAROL = UserKey("slack", "T1", "U_CAROL")
 
@@ -36,7 +38,7 @@ def counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_after_another_process_wrote_only_the_changed_case_is_read(
-    make_coach: Callable[[], Coach], monkeypatch: pytest.MonkeyPatch
+    make_coach: Callable[[], Coach], monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> None:
     first, second = make_coach(), make_coach()
     open_cases(first, CAROL, 6)
@@ -44,6 +46,7 @@ def test_after_another_process_wrote_only_the_changed_case_is_read(
     decoded = counting_decodes(monkeypatch)
     for turn in range(4):  # they take turns, as behind a round-robin
         coach = (first, second)[turn % 2]
+        clock.advance(seconds=5)
         outcome = coach.handle(CAROL, Start())
         event = answer(outcome.replies)
         assert event is not None
@@ -67,3 +70,22 @@ def test_a_case_added_or_removed_elsewhere_is_seen_at_once(make_coach: Callable[
     assert event is not None
     second.handle(CAROL, event)
     assert first.export(CAROL) == second.export(CAROL)
+
+
+def test_a_change_stamped_by_a_lagging_clock_is_still_read(db_url: str, clock: FakeClock) -> None:
+    late = FakeClock()
+    late.now = clock.now - timedelta(hours=1)  # the second process's clock is an hour behind
+    stores = [Store(db_url), Store(db_url)]
+    stores[0].upgrade()
+    first, second = (Coach(s, renderer=RENDERER, clock=c) for s, c in zip(stores, (clock, late), strict=True))
+    try:
+        open_cases(first, CAROL, 3)
+        second.export(CAROL)
+        outcome = second.handle(CAROL, Start())  # saved with a stamp older than the first one's last save
+        event = answer(outcome.replies)
+        assert event is not None
+        second.handle(CAROL, event)
+        assert first.export(CAROL)["cases"] == second.export(CAROL)["cases"]
+    finally:
+        for store in stores:
+            store.close()
