@@ -23,7 +23,7 @@ with step_us_median and _p99, raw_sqlite_rmw_us_median, ratio,
 ratio_vs_tight_loop_rmw, locked_errors, lost_updates, and the 100-case
 warm/cold medians and their ratio.
 
-    python benchmarks/bench_steps.py [--quick] [--profile]
+    python benchmarks/bench_steps.py [--quick] [--profile] [--many-cases-db URL]
 """
 
 from __future__ import annotations
@@ -301,17 +301,17 @@ def alternating(workdir: Path, steps: int) -> tuple[Run, Run]:
     )
 
 
-def many_cases(workdir: Path, cases: int, steps: int) -> tuple[Run, Run]:
+def many_cases(workdir: Path, cases: int, steps: int, database: str | None = None) -> tuple[Run, Run]:
     """A user holding `cases` cases: steps in one process (warm), then two processes taking turns (cold).
 
     "Cold" is what a round-robin in front of two processes does to every step: the other one wrote
     last, so this one's remembered copy is one version behind. Only what changed may be read again.
     """
-    url = f"sqlite:///{workdir / 'many-cases.db'}"
+    url = database or f"sqlite:///{workdir / 'many-cases.db'}"
     one, two = Store(url), Store(url)
     one.upgrade()
     first, second = Coach(one, renderer=DraftRenderer()), Coach(two, renderer=DraftRenderer())
-    key = UserKey("bench", "W", "many")
+    key = UserKey("bench", "W", f"many-{time.time_ns()}")  # a new user each run, also on a kept database
     for n in range(cases):
         outcome = first.handle(key, Start(new=True), event_id=f"open-{n}")
         first.handle(key, answer(outcome.replies, n), event_id=f"first-{n}")
@@ -340,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps (finishes in well under a minute)")
     parser.add_argument("--profile", action="store_true", help="cProfile the 1-thread run (to stderr)")
+    parser.add_argument("--many-cases-db", metavar="URL", help="run the 100-case user on this database instead")
     args = parser.parse_args(argv)
     one, eight = (CYCLE * 30, CYCLE * 5) if args.quick else (CYCLE * 150, CYCLE * 30)
     raw_n = 3000 if args.quick else 20000
@@ -350,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         raw1 = raw_rmw(workdir, 1, raw_n)
         raw8 = raw_rmw(workdir, 8, raw_n // 8)
         step1 = run_steps(workdir, "step distinct", 1, one, shared=False, profile=args.profile)
-        warm, cold = many_cases(workdir, 100, 100 if args.quick else 300)
+        warm, cold = many_cases(workdir, 100, 100 if args.quick else 300, args.many_cases_db)
         runs += [
             alt_raw,
             alt_step,
