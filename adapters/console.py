@@ -15,8 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from exit_coach.adapters.copy_ready import copy_text
 from exit_coach.config import ConfigError, default_data_dir
 from exit_coach.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
+from exit_coach.flow.forms import field_problem
 from exit_coach.flow.replies import (
     Ask,
     AskForm,
@@ -99,18 +101,34 @@ class Console:
 
     def read_answer(self, last: Reply | None) -> Event | None:
         if isinstance(last, AskForm):
-            values: dict[str, str] = {}
-            self.print(f"({last.title}: press Enter to keep what's in brackets; type `back` to leave the form.)")
-            for field in last.fields:
-                value = self.read_field(field.label, field.initial, multiline=field.multiline)
-                if value is None:
-                    return None
-                if value.strip().lower().lstrip("/") in COMMAND_WORDS:
-                    return Text(value)  # a command typed into a form works as it does anywhere else
-                values[field.name] = value
-            return SubmitForm(last.question, values, last.case_id)
+            return self.read_form(last)
         line = self.readline("> ")
         return None if line is None else Text(line)
+
+    def read_form(self, form: AskForm) -> Event | None:
+        """One prompt per field, each checked as it is entered: a refused value is asked again at once,
+        `back` returns to the previous field (from the first, to the previous question)."""
+        values: dict[str, str] = {}
+        self.print(f"({form.title}: press Enter to keep what's in brackets; `back` goes to the previous field.)")
+        index = 0
+        while index < len(form.fields):
+            field = form.fields[index]
+            value = self.read_field(field.label, values.get(field.name, field.initial), multiline=field.multiline)
+            if value is None:
+                return None
+            word = value.strip().lower().lstrip("/")
+            if word == "back" and index > 0:
+                index -= 1
+                continue
+            if word in COMMAND_WORDS:
+                return Text(value)  # a command typed into a form works as it does anywhere else
+            problem = field_problem(field, value)
+            if problem:
+                self.print(f"  {problem} Please try again.")
+                continue
+            values[field.name] = value
+            index += 1
+        return SubmitForm(form.question, values, form.case_id)
 
     def read_field(self, label: str, initial: str, *, multiline: bool) -> str | None:
         if not multiline:
@@ -211,12 +229,10 @@ def _plan(plan: ShowPlan) -> str:
 
 
 def _revision(rev: ShowRevision) -> str:
+    """The draft's copy-ready text between two rule lines (nothing else inside them), then notes and actions."""
     draft = rev.draft
     head = f"--- {rev.title} · draft {rev.number}: {draft.kind.value.replace('_', ' ')} ({draft.channel.value}) ---"
-    lines = [head]
-    if draft.subject:
-        lines.append(f"Subject: {draft.subject}")
-    lines += ["", draft.body, ""]
+    lines = [head, "", copy_text(draft), "", "-" * 3]
     if rev.findings:
         lines += [f"  ! {f.code}: {f.message}" for f in rev.findings]
     else:

@@ -19,7 +19,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exit_coach.codec import to_jsonable
 from exit_coach.drafts import DraftRenderer
-from exit_coach.flow.events import Event, ReminderDue
+from exit_coach.flow.events import Event, ReminderDue, Text
 from exit_coach.flow.outcome import Context
 from exit_coach.flow.replies import (
     AskForm,
@@ -63,6 +63,12 @@ class Outcome:
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
+    changed: bool = False
+    """Whether the step changed the conversation: a click it acted on (adapters collapse that question),
+    not a stale, foreign or refused one."""
+    threads: dict[str, str] = field(default_factory=dict)
+    """Where each case the replies speak about already lives on the platform (case id -> the adapter's
+    reference, e.g. "channel:ts"), read in the step's own transaction; a case missing here has no thread yet."""
 
 
 class UnknownUser(LookupError):
@@ -109,9 +115,15 @@ class Coach:
 
     # ---- events
 
-    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None) -> Outcome:
-        """Apply one event for one user, atomically; a repeated `event_id` changes nothing."""
-        outcome = self._run(key, event, event_id=event_id, claim=None)
+    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None, thread: str | None = None,
+               with_threads: bool = False) -> Outcome:
+        """Apply one event for one user, atomically; a repeated `event_id` changes nothing.
+
+        `thread` is the platform's reference of the thread a text was typed in: the text then answers the
+        case that lives there, resolved in the same transaction as the step. `with_threads` asks for
+        `Outcome.threads` (front ends with threads; the terminal has none).
+        """
+        outcome = self._run(key, event, event_id=event_id, claim=None, thread=thread, with_threads=with_threads)
         assert outcome is not None
         return outcome
 
@@ -129,17 +141,20 @@ class Coach:
         delivered: list[tuple[UserKey, Outcome]] = []
         for reminder in due:
             outcome = self._run(
-                reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None, claim=reminder.id
+                reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None, claim=reminder.id,
+                with_threads=platform is not None,
             )
             if outcome is not None and outcome.replies:
                 delivered.append((reminder.key, outcome))
         return delivered
 
-    def _run(self, key: UserKey, event: Event, *, event_id: str | None, claim: int | None) -> Outcome | None:
+    def _run(self, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
+             thread: str | None = None, with_threads: bool = False) -> Outcome | None:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.store.transaction() as tx:
-                    return self._once(tx, key, event, event_id=event_id, claim=claim)
+                    return self._once(tx, key, event, event_id=event_id, claim=claim, thread=thread,
+                                      with_threads=with_threads)
             except _NotClaimed:
                 return None
             except _StepFailed:
@@ -156,7 +171,8 @@ class Coach:
         log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform, event_id)
         return Outcome((Say(BUSY),))
 
-    def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None) -> Outcome:
+    def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
+              thread: str | None = None, with_threads: bool = False) -> Outcome:
         if event_id is not None and tx.seen(event_id):
             return Outcome((), duplicate=True)
         now = self.clock()
@@ -165,6 +181,8 @@ class Coach:
             raise _NotClaimed
         if claim is not None and not tx.claim_reminder(claim, by=self.worker, now=now):
             raise _NotClaimed
+        if thread is not None and isinstance(event, Text) and event.case_id is None:
+            event = replace(event, case_id=tx.case_of_thread(loaded.user_pk, thread))
         ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
         try:
             result = step(loaded.conversation, event, ctx)
@@ -177,7 +195,11 @@ class Coach:
         if event_id is not None:
             tx.record_event(event_id, loaded.user_pk, now=now)
         extra = self._perform(tx, key, loaded, result.state, result.effects, now=now)
-        return Outcome((*result.replies, *extra))
+        replies = (*result.replies, *extra)
+        threads = {}
+        if with_threads and any(getattr(reply, "case_id", None) for reply in replies):
+            threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
+        return Outcome(replies, changed=result.state != loaded.conversation, threads=threads)
 
     def _perform(
         self, tx: Tx, key: UserKey, loaded: Loaded, state: Conversation, effects: tuple[Effect, ...], *, now: datetime
@@ -213,6 +235,14 @@ class Coach:
         conv = self._peek(key)
         return () if conv is None else overview(conv)
 
+    def home(self, key: UserKey) -> tuple[tuple[CaseOverview, ...], dict[str, str]]:
+        """The user's cases at a glance and where each case's thread lives (case id -> reference), in one read."""
+        with self.store.reading() as tx:
+            loaded = tx.load(key, now=self.clock(), create=False)
+            if loaded is None:
+                return (), {}
+            return overview(loaded.conversation), {r["case_id"]: r["ref"] for r in tx.threads(loaded.user_pk)}
+
     def current_form(self, key: UserKey, case_id: str | None, question: str) -> AskForm | Say:
         """The form to open for a "Fill in" click, or a note to show instead (closed, or not theirs)."""
         return form_on_screen(self._peek(key) or Conversation(), case_id, question)
@@ -222,6 +252,12 @@ class Coach:
         with self.store.reading() as tx:
             pk = tx.user_pk(key)
             return None if pk is None else tx.thread_ref(pk, case_id)
+
+    def threads(self, key: UserKey) -> dict[str, str]:
+        """Where each of the user's cases lives (case id -> reference); empty for a user never seen."""
+        with self.store.reading() as tx:
+            pk = tx.user_pk(key)
+            return {} if pk is None else {r["case_id"]: r["ref"] for r in tx.threads(pk)}
 
     def case_of_thread(self, key: UserKey, ref: str) -> str | None:
         """Which of the user's cases lives at `ref` (text typed in a thread answers that case)."""

@@ -60,6 +60,9 @@ class LRU(Generic[K, V]):
             self._items.move_to_end(key)
         return value
 
+    def pop(self, key: K) -> V | None:
+        return self._items.pop(key, None)
+
     def put(self, key: K, value: V) -> None:
         self._items[key] = value
         self._items.move_to_end(key)

@@ -14,6 +14,7 @@ belongs to someone else — all of that is the core's answer.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections import OrderedDict
@@ -24,13 +25,45 @@ import yarl
 from discord import app_commands
 
 from exit_coach.adapters.discord import components, render, translate
-from exit_coach.adapters.discord.bounded import UserLocks
+from exit_coach.adapters.discord.bounded import LRU, UserLocks
 from exit_coach.adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
-from exit_coach.flow.replies import Say
-from exit_coach.service import Coach
+from exit_coach.flow.events import SubmitForm
+from exit_coach.flow.forms import form_problems
+from exit_coach.flow.replies import AskForm, Say
+from exit_coach.service import Coach, Outcome
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 60.0
+FORMS_REMEMBERED = 2_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Typed:
+    """A refused form's values, and the message that asked the question (collapsed once it is answered)."""
+
+    values: dict[str, str]
+    message: discord.Message | None
+
+
+def dm_link(channel_id: int) -> str:
+    """A link that opens the user's DM with the bot in any Discord client."""
+    return f"https://discord.com/channels/@me/{channel_id}"
+
+
+def clicked_label(interaction: discord.Interaction) -> str:
+    """The text of the clicked button, or of the picked option, from the message it was on."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = data.get("custom_id")
+    values: list[Any] = list(data.get("values") or [None])
+    picked = values[0]
+    for row in getattr(interaction.message, "components", None) or []:
+        for item in getattr(row, "children", ()):
+            if getattr(item, "custom_id", None) != custom_id:
+                continue
+            if isinstance(item, discord.components.SelectMenu):
+                return next((o.label for o in item.options if o.value == picked), str(picked or ""))
+            return str(getattr(item, "label", "") or "")
+    return ""
 
 
 def use_endpoints(*, api_base: str | None = None, gateway: str | None = None) -> None:
@@ -53,18 +86,45 @@ def intents() -> discord.Intents:
     return wanted
 
 
-def withdraw_command() -> app_commands.Command[Any, ..., None]:
-    """`/withdraw [subcommand]`, usable in guilds and in the bot's DM."""
+SUBCOMMANDS: dict[str, str] = {
+    "start": "Start a case, or pick up where you left off",
+    "new": "Open a new case alongside the others",
+    "cases": "Your cases and where each one stands",
+    "status": "Where the current case stands",
+    "history": "Your history, as a file",
+    "export": "Everything I keep about you, as files",
+    "settings": "Your signature and opt-in check-ins",
+    "faq": "Common questions about withdrawing",
+    "forget": "Delete everything I keep about you",
+    "help": "What each command does (only you see this)",
+}
+"""`/withdraw <subcommand>` and its description, in the order Discord lists them."""
+assert set(SUBCOMMANDS) == set(translate.SUBCOMMANDS)
 
-    @app_commands.command(name="withdraw", description="Exit Coach: leave a job process well (private to you)")
-    @app_commands.describe(subcommand="What to do; leave empty to start or resume")
-    @app_commands.choices(subcommand=[app_commands.Choice(name=s, value=s) for s in translate.SUBCOMMANDS])
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    async def withdraw(interaction: discord.Interaction, subcommand: str | None = None) -> None:
+
+def help_text() -> str:
+    """The short list `/withdraw help` answers with, where it was asked."""
+    return "\n".join(["**Exit Coach** (private to you; I answer in our DMs)",
+                      *(f"`/withdraw {name}` — {text}" for name, text in SUBCOMMANDS.items() if name != "help")])
+
+
+def _subcommand(name: str, description: str) -> app_commands.Command[Any, ..., None]:
+    async def callback(interaction: discord.Interaction) -> None:
         client: CoachClient = interaction.client  # type: ignore[assignment]
-        await client.on_withdraw(interaction, subcommand)
+        await client.on_withdraw(interaction, name)
 
-    return withdraw
+    return app_commands.Command(name=name, description=description, callback=callback)
+
+
+def withdraw_command() -> app_commands.Group:
+    """`/withdraw` as a group of subcommands, each with its description; usable in guilds and the bot's DM."""
+    group = app_commands.Group(
+        name="withdraw", description="Exit Coach: leave a job process well (private to you)",
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+    )
+    for name, description in SUBCOMMANDS.items():
+        group.add_command(_subcommand(name, description))
+    return group
 
 
 def _context(interaction: discord.Interaction) -> int | None:
@@ -113,6 +173,10 @@ class CoachClient(discord.Client):
         self.tree.add_command(withdraw_command())
         self.finished = Finished()
         self._locks = UserLocks()
+        self._forms: LRU[tuple[str, str], AskForm] = LRU(FORMS_REMEMBERED)
+        """The forms opened as modals here, by (user, modal custom_id): their fields are checked on submit."""
+        self._typed: LRU[tuple[str, str | None, str], Typed] = LRU(FORMS_REMEMBERED)
+        """What was typed in a refused form (to prefill it when it is reopened) and the question's message."""
         self._reminders: asyncio.Task[None] | None = None
 
     # ---- lifecycle
@@ -144,15 +208,18 @@ class CoachClient(discord.Client):
     # ---- events
 
     async def on_withdraw(self, interaction: discord.Interaction, subcommand: str | None) -> None:
-        """Ack at once (ephemeral "continuing in your DMs" outside the DM), then run and post to the DM."""
+        """Ack at once (deferred, ephemeral), say "continuing in your DMs" with a link outside the DM (the
+        "thinking" note is removed in the DM), then run and post to the DM."""
         try:
+            if subcommand == "help":  # answered where it was asked, privately, as a short list
+                await interaction.response.send_message(help_text(), ephemeral=True)
+                return
             in_dm = translate.in_bot_dm(_context(interaction), _channel_type(interaction))
-            if in_dm:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-            else:
-                await interaction.response.send_message(MOVED, ephemeral=True)
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if not in_dm:
+                await self._moved_note(interaction)
             incoming = translate.command(interaction.user.id, subcommand, interaction.id)
-            ok = await self.run(incoming, Origin(interaction, interaction.user))
+            ok = await self.run(incoming, Origin(interaction, interaction.user)) is not None
             if in_dm and ok:
                 await interaction.delete_original_response()
         except Exception as exc:  # noqa: BLE001 - log by type and code, never user text
@@ -161,8 +228,25 @@ class CoachClient(discord.Client):
         finally:
             self.finished.done(str(interaction.id))
 
+    async def _moved_note(self, interaction: discord.Interaction) -> None:
+        """Outside the DM: "I'll continue in our direct messages", with a link that opens that DM.
+
+        The command was deferred first, so opening the DM (a REST call) never risks the 3-second deadline.
+        """
+        key = translate.key_of(interaction.user.id)
+        try:
+            dm = await self.outbox.dm_channel(key, interaction.user)
+            text = f"{MOVED} Open it: {dm_link(getattr(dm, 'id', 0))}"
+        except discord.HTTPException:
+            text = MOVED  # deliver() tells the user why the DM can't be used
+        await interaction.edit_original_response(content=text)
+
     async def on_coach_component(self, interaction: discord.Interaction) -> None:
-        """A click on one of our buttons or selects (from `components.CoachItem`)."""
+        """A click on one of our buttons or selects (from `components.CoachItem`).
+
+        The click is deferred as an update of its own message; once the coach has acted on it, that message
+        becomes a one-line record of the answer with its buttons gone (`edit_original_response`).
+        """
         try:
             got = translate.component(interaction.user.id, interaction.data or {}, interaction.id)
             if isinstance(got, translate.OpenForm):
@@ -171,7 +255,9 @@ class CoachClient(discord.Client):
                 await interaction.response.defer()
             else:
                 await interaction.response.defer()
-                await self.run(got, await self._origin(interaction))
+                outcome = await self.run(got, await self._origin(interaction))
+                if outcome is not None and outcome.changed:
+                    await self._collapse(interaction, clicked_label(interaction))
         except Exception as exc:  # noqa: BLE001
             log.warning("discord: a click failed: %s", error_code(exc))
         finally:
@@ -185,8 +271,34 @@ class CoachClient(discord.Client):
             got = translate.submission(interaction.user.id, interaction.data or {}, interaction.id)
             if got is None:
                 return
+            assert isinstance(got.event, SubmitForm)
+            submitted: dict[str, Any] = dict(interaction.data or {})
+            form = self._forms.get((got.key.user, str(submitted.get("custom_id"))))
+            problems = form_problems(form.fields, got.event.values) if form is not None else {}
+            typed_key = (got.key.user, got.event.case_id, got.event.question)
+            if form is not None and problems:  # keep what was typed; the "Fill in" below reopens it prefilled
+                earlier = self._typed.get(typed_key)
+                question_message = earlier.message if earlier is not None else interaction.message
+                self._typed.put(typed_key, Typed(dict(got.event.values), question_message))
+                labels = {f.name: f.label for f in form.fields}
+                fill = components.view(render.ask_form(form)[-1].rows)
+                await interaction.response.send_message(render.refused(labels, problems), view=fill or
+                                                        discord.utils.MISSING, ephemeral=True)
+                return
             await interaction.response.defer()
-            await self.run(got, await self._origin(interaction))
+            outcome = await self.run(got, await self._origin(interaction))
+            refused_before = self._typed.pop(typed_key)
+            if outcome is not None and outcome.changed and interaction.message is not None:
+                values = [v.strip().splitlines()[0] for v in got.event.values.values() if v.strip()]
+                record = " · ".join(values)[:140] or "Saved"
+                await self._collapse(interaction, record)
+                question = refused_before.message if refused_before is not None else None
+                if question is not None and question.id != interaction.message.id:
+                    # reopened from the refusal note: the question's own message is answered too
+                    try:
+                        await question.edit(content=render.answered(record), view=None)
+                    except discord.HTTPException as exc:
+                        log.warning("discord: collapsing an answered form failed: %s", error_code(exc))
         except Exception as exc:  # noqa: BLE001
             log.warning("discord: a form submission failed: %s", error_code(exc))
         finally:
@@ -201,10 +313,8 @@ class CoachClient(discord.Client):
             if got is None:
                 return
             replied = message.reference.message_id if message.reference is not None else None
-            ref = translate.reply_ref(message.channel.id, replied)
-            if ref is not None:  # a reply to a case's root message answers that case
-                got = translate.in_case(got, await asyncio.to_thread(self.coach.case_of_thread, got.key, ref))
-            await self.run(got, Origin(None, message.author))
+            # a reply to a case's root message answers that case: the coach resolves it inside the step
+            await self.run(got, Origin(None, message.author), thread=translate.reply_ref(message.channel.id, replied))
         except Exception as exc:  # noqa: BLE001
             log.warning("discord: a DM failed: %s", error_code(exc))
         finally:
@@ -212,19 +322,30 @@ class CoachClient(discord.Client):
 
     # ---- work
 
-    async def run(self, incoming: translate.Incoming, origin: Origin) -> bool:
-        """One event through the coach (in a thread), then its replies; one at a time per user."""
+    async def run(self, incoming: translate.Incoming, origin: Origin, *, thread: str | None = None) -> Outcome | None:
+        """One event through the coach (in a thread), then its replies; one at a time per user.
+
+        Returns the outcome once every reply was posted, None after telling the user something failed.
+        """
         async with self._locks.hold(incoming.key.user):
             try:
                 outcome = await asyncio.to_thread(self.coach.handle, incoming.key, incoming.event,
-                                                  event_id=incoming.event_id)
+                                                  event_id=incoming.event_id, thread=thread, with_threads=True)
             except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
                 log.error("discord: the coach failed on an event: %s", type(exc).__name__)
                 await self.outbox.note(origin, SORRY)
-                return False
+                return None
             if outcome.duplicate:
-                return True
-            return await self.outbox.deliver(incoming.key, origin, outcome.replies)
+                return outcome
+            posted = await self.outbox.deliver(incoming.key, origin, outcome.replies, outcome.threads)
+            return outcome if posted else None
+
+    async def _collapse(self, interaction: discord.Interaction, record: str) -> None:
+        """The answered question's message becomes "✓ <answer>" without buttons; a failure only leaves them."""
+        try:
+            await interaction.edit_original_response(content=render.answered(record or "Answered"), view=None)
+        except discord.HTTPException as exc:
+            log.warning("discord: collapsing an answered question failed: %s", error_code(exc))
 
     async def _origin(self, interaction: discord.Interaction) -> Origin:
         """Replies go to the clicker's DM when they clicked there; else ephemerally where they clicked."""
@@ -243,7 +364,13 @@ class CoachClient(discord.Client):
         if isinstance(form, Say):
             await interaction.response.send_message(render.safe(form.text), ephemeral=True)
             return
-        await interaction.response.send_modal(components.modal(form))
+        typed = self._typed.get((got.key.user, got.case_id, got.question))
+        if typed is not None:  # reopened after a refused field: what was typed comes back
+            form = dataclasses.replace(form, fields=tuple(
+                dataclasses.replace(f, initial=typed.values.get(f.name, f.initial)) for f in form.fields))
+        modal = components.modal(form)
+        self._forms.put((got.key.user, modal.custom_id), form)
+        await interaction.response.send_modal(modal)
 
     # ---- reminders
 
@@ -252,7 +379,7 @@ class CoachClient(discord.Client):
         due = await asyncio.to_thread(self.coach.deliver_due, platform="discord")
         for key, outcome in due:
             async with self._locks.hold(key.user):
-                await self.outbox.deliver(key, Origin(), outcome.replies)
+                await self.outbox.deliver(key, Origin(), outcome.replies, outcome.threads)
         return len(due)
 
     async def _remind_loop(self) -> None:

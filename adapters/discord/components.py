@@ -76,6 +76,16 @@ class FormModal(discord.ui.Modal):
         return None
 
 
+OPTIONAL = " (optional)"
+
+
+def input_label(text: str) -> str:
+    """A text input's label within Discord's 45 characters; a trailing "(optional)" is kept whole."""
+    if len(text) <= MODAL_TITLE or not text.endswith(OPTIONAL):
+        return render.cut(text, MODAL_TITLE)
+    return render.cut(text.removesuffix(OPTIONAL), MODAL_TITLE - len(OPTIONAL)) + OPTIONAL
+
+
 def modal(form: AskForm) -> FormModal:
     """The modal for a form: one text input per field (custom_id = the field's name), at most five."""
     out = FormModal(title=render.cut(form.title or "Exit Coach", MODAL_TITLE), custom_id=ids.view(form.case_id,
@@ -84,7 +94,7 @@ def modal(form: AskForm) -> FormModal:
     for f in form.fields[:MODAL_FIELDS]:
         limit = max(1, min(f.max_length, INPUT_LIMIT))
         out.add_item(discord.ui.TextInput(
-            label=render.cut(f.label, MODAL_TITLE),
+            label=input_label(f.label),
             custom_id=f.name,
             style=discord.TextStyle.paragraph if f.multiline else discord.TextStyle.short,
             required=f.required,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -100,8 +100,13 @@ class Outbox:
         except discord.HTTPException as exc:
             log.warning("discord: could not reach the user with a note: %s", error_code(exc))
 
-    async def deliver(self, key: UserKey, origin: Origin, replies: Sequence[Reply]) -> bool:
-        """Post every reply, in order; on a failure, tell the user and stop. True when all were posted."""
+    async def deliver(self, key: UserKey, origin: Origin, replies: Sequence[Reply],
+                      threads: Mapping[str, str] | None = None) -> bool:
+        """Post every reply, in order; on a failure, tell the user and stop. True when all were posted.
+
+        `threads` (from the step's `Outcome`) says which message each case's replies answer; only a case's
+        first message is recorded as its root (`Coach.set_thread`): a step costs no other store access.
+        """
         messages = [m for reply in replies for m in render.render(reply)]
         if not messages:
             return True
@@ -111,7 +116,9 @@ class Outbox:
             channel = await self.dm_channel(key, origin.user)
         except discord.HTTPException as exc:
             return await self._failed(origin, exc, "opening the DM")
-        roots: dict[str, tuple[int, int] | None] = {}
+        if threads is None:  # a caller without the step's outcome: read them once
+            threads = await asyncio.to_thread(self.coach.threads, key)
+        roots = {case: _thread_root(ref) for case, ref in threads.items()}
         for message in messages:
             try:
                 await self._post(key, channel, message, roots)
@@ -141,9 +148,7 @@ class Outbox:
         channel_id = getattr(channel, "id", None)
         root = None
         if case_id:
-            if case_id not in roots:
-                roots[case_id] = _thread_root(await asyncio.to_thread(self.coach.thread, key, case_id))
-            root = roots[case_id]
+            root = roots.get(case_id)
             if root and root[0] != channel_id:
                 root = None
         kwargs = _kwargs(message)

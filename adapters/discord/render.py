@@ -6,11 +6,11 @@ markdown is escaped and mention syntax (`@everyone`, `@here`, `<@123>`,
 `<@&123>`, `<#123>`, `</cmd:1>`) is broken with a zero-width space, so user text
 can neither ping nor restyle — on top of `AllowedMentions.none()` on the client.
 Button and select labels are not markdown: they only get mentions broken and
-their length cut (`label`). Drafts go in code blocks for copying, with a
-zero-width space between adjacent backticks so no fence can form inside; long
-ones are escaped first and split after, so every message stays ≤2000
-characters. Nothing here calls Discord or decides anything about the roadmap;
-`components.py` turns the rows into discord.ui.
+their length cut (`label`). A draft's copy-ready text is a message of its own,
+sent exactly as written (no escaping, no zero-width characters: mentions are
+already disabled on every message), so "Copy Text" gives the draft. Nothing
+here calls Discord or decides anything about the roadmap; `components.py`
+turns the rows into discord.ui.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from discord.utils import escape_markdown
 
+from exit_coach.adapters.copy_ready import copy_text, mail_link
 from exit_coach.adapters.discord import ids
 from exit_coach.flow.replies import (
     Ask,
@@ -44,7 +45,8 @@ MAILTO_LIMIT = 512  # Discord: a component URL
 ZWSP = "\u200b"
 
 _MENTION = re.compile(r"<(?=[@#/:]|a:|t:)")
-_PING = re.compile(r"@(?=everyone|here)")
+_PING = re.compile(r"(?<!\w)@(?=everyone|here)")
+"""`@everyone` / `@here` where they start a word; an address (`sam@heretech.io`) keeps no invisible character."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,6 @@ def fence(body: str) -> str:
     return f"```\n{body}\n```"
 
 
-FENCE_ROOM = len(fence("")) + 2  # the fences, their newlines, and a zero-width space at either end
 
 
 def code(text: str) -> str:
@@ -168,7 +169,15 @@ def _split(content: str, rows: tuple[Row, ...], case_id: str | None) -> list[Mes
     return out
 
 
+LONG_TEXT = 3 * CONTENT_LIMIT
+"""A Say longer than this (a long `history`) goes as a file with its first line as the message."""
+
+
 def say(reply: Say) -> list[Message]:
+    if len(reply.text) > LONG_TEXT:
+        first = reply.text.splitlines()[0][:200] if reply.text.strip() else ""
+        note = f"{safe(first)}\nThe whole text is in the attached file, as it is too long for a few messages."
+        return [Message(note, (), reply.case_id, File("exit-coach-history.txt", reply.text))]
     return _split(safe(reply.text), (), reply.case_id)
 
 
@@ -201,33 +210,54 @@ def show_plan(reply: ShowPlan) -> list[Message]:
     return _split("\n".join(lines), (), reply.case_id)
 
 
-def show_revision(reply: ShowRevision) -> list[Message]:
-    """A numbered draft: header, the draft as a code block, lint findings, action buttons.
+def copy_messages(reply: ShowRevision) -> list[Message]:
+    """The draft alone, exactly as the user pastes it: no header, no fences, no escaping, nothing invisible.
 
-    Discord's link buttons accept only http(s) URLs (a `mailto:` is refused with
-    400), so the mail-app link is a copy-ready block instead, when it fits.
+    Nothing in it can ping: the client sends every message with `AllowedMentions.none()`. Markdown in a
+    draft may show styled, but "Copy Text" gives the characters as written. Past 2000 characters the draft
+    continues in the next message, cut at a line end.
+    """
+    return [Message(p, (), reply.case_id) for p in pieces(copy_text(reply.draft))]
+
+
+def revision_card(reply: ShowRevision) -> list[Message]:
+    """Under the draft: which draft it is, lint notes, the mail link (shortened with a note when the full
+    one is too long), and the action buttons.
+
+    Discord's link buttons accept only http(s) URLs (a `mailto:` is refused with 400), so the mail link is
+    a line to copy, kept within `MAILTO_LIMIT`.
     """
     draft = reply.draft
     kind = draft.kind.value.replace("_", " ").capitalize()
-    head = [f"**Draft {reply.number}: {safe(kind)} by {safe(draft.channel.value)}**"]
+    head = f"**Draft {reply.number} (above): {safe(kind)} by {safe(draft.channel.value)}**"
     if reply.to_hint:
-        head.append(f"To: {safe(reply.to_hint)}")
-    if draft.subject:
-        head.append(f"Subject: {safe(draft.subject)}")
-    notes = [f"⚠ {safe(f.message)}" for f in reply.findings] or ["✓ No problems found in this draft."]
-    tail = "\n".join(notes)
-    if reply.mailto and len(reply.mailto) <= MAILTO_LIMIT:
-        tail += "\nOpen in your mail app (copy this link):\n" + code(reply.mailto)
-    elif reply.mailto:
-        tail += "\nToo long for a mail-app link: copy the draft above."
+        head += f" · to {safe(reply.to_hint)}"
+    lines = [head, *([f"⚠ {safe(f.message)}" for f in reply.findings] or ["✓ No problems found in this draft."])]
+    if reply.mailto:
+        link = mail_link(draft.subject, draft.body, MAILTO_LIMIT)
+        if link is None:
+            lines.append("The subject is too long for a mail link: copy the draft above.")
+        else:
+            note = " (it holds the start of the body only: paste the full text from above)" if link.shortened else ""
+            lines += [f"Mail link{note}:", code(link.url)]
     rows = choices(reply.case_id, f"rev:{reply.number}", reply.actions)
-    body = code(draft.body)
-    text = "\n".join(head) + "\n" + body + "\n" + tail
-    if len(text) <= CONTENT_LIMIT:
-        return [Message(text, rows, reply.case_id)]
-    out = [Message(p, (), reply.case_id) for p in pieces("\n".join(head))]
-    out += [Message(fence(p), (), reply.case_id) for p in pieces(code_body(draft.body), CONTENT_LIMIT - FENCE_ROOM)]
-    return out + _split(tail, rows, reply.case_id)
+    return _split("\n".join(lines), rows, reply.case_id)
+
+
+def show_revision(reply: ShowRevision) -> list[Message]:
+    return [*copy_messages(reply), *revision_card(reply)]
+
+
+def answered(record: str) -> str:
+    """What an answered question's message becomes: one line, "✓ <the answer>", no buttons."""
+    return cut(f"✓ {safe(record)}", CONTENT_LIMIT)
+
+
+def refused(labels: dict[str, str], problems: dict[str, str]) -> str:
+    """Why a form was not taken, field by field, and how to get it back with what was typed."""
+    lines = [f"**{safe(labels.get(name, name))}**: {safe(problem)}" for name, problem in problems.items()]
+    lines.append("Nothing was saved. Press Fill in to reopen the form with what you typed.")
+    return cut("\n".join(lines), CONTENT_LIMIT)
 
 
 def show_checklist(reply: ShowChecklist) -> list[Message]:

@@ -61,11 +61,9 @@ class SlackBot:
 
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
-        try:
-            ref = translate.thread_ref(incoming)
-            if ref is not None:  # text typed in a thread answers the case that lives there, if any
-                incoming = translate.in_case(incoming, self.coach.case_of_thread(incoming.key, ref))
-            outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id)
+        try:  # text typed in a thread answers the case that lives there: the coach resolves it in the step
+            outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
+                                        thread=translate.thread_ref(incoming), with_threads=True)
         except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
             log.error("slack: the coach failed on an event: %s", type(exc).__name__)
             log.debug("coach failure", exc_info=True)
@@ -75,7 +73,11 @@ class SlackBot:
             return
         if incoming.origin.kind == "command":
             self.outbox.moved_note(incoming.key, incoming.origin)
-        self.outbox.deliver(incoming.key, incoming.origin, outcome.replies)
+        if outcome.changed and incoming.origin.kind in ("action", "view"):
+            self.outbox.collapse(incoming.origin)  # the question was answered: leave a one-line record
+        self.outbox.deliver(incoming.key, incoming.origin, outcome.replies, outcome.threads)
+        if incoming.origin.kind == "action" and not incoming.origin.channel:  # a click on the Home tab
+            self.publish_home(incoming.key)
 
     def open_form(self, form: translate.OpenForm) -> None:
         """A "Fill in" click: the form on screen, then `views.open` (runs on the urgent pool)."""
@@ -91,11 +93,11 @@ class SlackBot:
 
     def publish_home(self, key: UserKey) -> None:
         try:
-            cases = self.coach.overview(key)
+            cases, threads = self.coach.home(key)
         except Exception as exc:  # noqa: BLE001 - still publish a Home tab
-            log.warning("slack: export for the Home tab failed: %s", error_code(exc))
-            cases = []
-        self.outbox.publish_home(key, cases)
+            log.warning("slack: reading the Home tab failed: %s", error_code(exc))
+            cases, threads = (), {}
+        self.outbox.publish_home(key, cases, threads)
 
     def close(self, timeout: float = 10.0) -> None:
         self.worker.wait_idle(timeout)
@@ -165,6 +167,11 @@ def _register(app: App, bot: SlackBot) -> None:
 
     @app.event("app_home_opened")
     def on_home(body: Body) -> None:
-        key = translate.home_opened(body)
-        if key is not None:
+        opened = translate.home_opened(body)
+        if opened is None:
+            return
+        key, tab, channel = opened
+        if tab == "home":
             bot.queue(key, lambda: bot.publish_home(key))
+        elif channel:
+            bot.queue(key, lambda: bot.outbox.welcome(key, channel))

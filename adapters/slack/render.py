@@ -4,8 +4,9 @@ Every piece of text that comes from a reply is escaped (`&`, `<`, `>`) before
 it goes into mrkdwn, plain_text or a message's fallback `text`, so a company
 named `<!channel>` shows as text and never pings; mrkdwn objects are
 `verbatim` (no automatic linking of names, channels or URLs in user text).
-Code blocks (drafts, exports) can't be closed from inside: adjacent backticks
-are kept apart by a zero-width space. URLs (mailto:, the help link) go only
+A draft's copy-ready text is a plain message of its own (`mrkdwn` off, no
+blocks), so a copy gives exactly the draft: no fences, no invisible characters;
+exports and long histories go as files. URLs (mailto:, the help link) go only
 into a button's `url`. A text input's `initial_value` is not a text object
 (Slack documents no markup or entity parsing for it), so it carries the text
 as is. Nothing here calls Slack or decides anything about the roadmap: it lays
@@ -15,11 +16,11 @@ out what the core said, within Slack's size limits.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from exit_coach.adapters.copy_ready import copy_text
 from exit_coach.adapters.slack import ids
 from exit_coach.flow.replies import (
     Ask,
@@ -41,7 +42,6 @@ LABEL_LIMIT = 75  # Slack: button text and option text
 MAX_BUTTONS = 5  # more options than this become a static_select
 BLOCKS_PER_MESSAGE = 45  # Slack: 50
 INPUT_LIMIT = 3000  # Slack: plain_text_input max_length
-ZWSP = "\u200b"
 TOO_LONG_TO_PREFILL = ("Your draft is longer than Slack's form allows ({limit} characters), so it isn't filled in "
                        "here: paste the part you want to change, or a shorter version, and I'll check it.")
 
@@ -53,12 +53,29 @@ def escape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Message:
-    """One chat message: fallback text, blocks, and whether it belongs in the case's thread."""
+    """One chat message: fallback text, blocks, and whether it belongs in the case's thread.
+
+    A draft's copy-ready text is a message of its own: `text` only, no blocks, `mrkdwn=False` (Slack formats
+    nothing in it, so a long-press copy gives exactly the draft). `revision` marks that message with the
+    draft's number, so `deliver` can make it visible from the DM's main view (see `deliver.Outbox`).
+    """
 
     text: str
     blocks: list[Block] = field(default_factory=list)
     case_id: str | None = None
     threaded: bool = False
+    mrkdwn: bool = True
+    revision: int = 0
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file for the user (`files_upload_v2`) with a short summary posted beside it."""
+
+    filename: str
+    content: str
+    summary: str
 
 
 def cut(value: str, limit: int) -> str:
@@ -105,26 +122,8 @@ def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def unfence(text: str) -> str:
-    """`text` with a zero-width space between any two adjacent backticks, so no ``` can form inside it."""
-    return re.sub("`(?=`)", "`" + ZWSP, text)
-
-
-def fenced(piece: str) -> str:
-    """A ``` block around `piece` (already escaped and unfenced); a backtick never touches the fence."""
-    body = piece.strip("\n") or " "
-    if body.startswith("`"):
-        body = ZWSP + body
-    if body.endswith("`"):
-        body += ZWSP
-    return f"```{body}```"
-
-
-def sections(text: str, *, code: bool = False) -> list[Block]:
-    """One or more mrkdwn sections holding `text` (escaped); `code=True` wraps each in ``` for copying."""
-    if code:
-        return [{"type": "section", "text": mrkdwn(fenced(piece))}
-                for piece in chunks(unfence(text), SECTION_LIMIT - 8)]
+def sections(text: str) -> list[Block]:
+    """One or more mrkdwn sections holding `text` (escaped)."""
     return [{"type": "section", "text": mrkdwn(piece)} for piece in chunks(text, SECTION_LIMIT)]
 
 
@@ -195,16 +194,20 @@ def show_plan(reply: ShowPlan) -> Message:
     return Message(_fallback(f"Plan: {reply.title}"), blocks, reply.case_id)
 
 
-def show_revision(reply: ShowRevision) -> Message:
-    """A numbered draft with its lint findings and its actions (a thread reply)."""
+def copy_message(reply: ShowRevision) -> Message:
+    """The draft alone, as the user pastes it: plain message text, escaped, formatted by nothing."""
+    return Message(escape(copy_text(reply.draft)), [], reply.case_id, threaded=True, mrkdwn=False,
+                   revision=reply.number, title=reply.title)
+
+
+def revision_card(reply: ShowRevision) -> Message:
+    """Under the draft: which draft it is, its lint notes, and its actions (and the mail link)."""
     draft = reply.draft
     kind = draft.kind.value.replace("_", " ").capitalize()
-    head = f"Draft {reply.number}: {kind} by {draft.channel.value}"
+    head = f"Draft {reply.number} (above): {kind} by {draft.channel.value}"
     if reply.to_hint:
-        head += f"\nTo: {reply.to_hint}"
-    if draft.subject:
-        head += f"\nSubject: {draft.subject}"
-    blocks = [*sections(head), *sections(draft.body, code=True)]
+        head += f" · to {reply.to_hint}"
+    blocks = sections(head)
     notes = [f"⚠ {f.message}" for f in reply.findings] or ["✓ No problems found in this draft."]
     blocks.append({"type": "context", "elements": [mrkdwn(next(chunks("\n".join(notes))))]})
     elements = [button(o, ids.choice(reply.case_id, f"rev:{reply.number}", o.value)) for o in reply.actions]
@@ -216,29 +219,61 @@ def show_revision(reply: ShowRevision) -> Message:
     return Message(_fallback(head), blocks, reply.case_id, threaded=True)
 
 
+def answered(record: str) -> tuple[str, list[Block]]:
+    """(text, blocks) of a question once answered: one line, "✓ <the answer>", no buttons."""
+    line = cut(escape(f"✓ {record}"), 150)
+    return line, [{"type": "context", "elements": [mrkdwn(line)]}]
+
+
+def pointer(title: str, number: int, permalink: str) -> tuple[str, list[Block]]:
+    """A one-line note in the DM's main view linking to a draft posted in its case's thread."""
+    line = f"{escape(f'Draft {number} for {title} is ready in its thread:')} <{permalink}|open draft {number}>"
+    return line, [{"type": "section", "text": {"type": "mrkdwn", "text": line}}]
+
+
 def show_checklist(reply: ShowChecklist) -> Message:
     text = f"Checklist: {reply.title}\n{checklist_text(reply.items)}"
     return Message(_fallback(f"Checklist: {reply.title}"), sections(text), reply.case_id)
 
 
-def attachment(reply: Attachment) -> list[Message]:
-    blocks = [{"type": "header", "text": plain(reply.filename, 150)}, *sections(reply.content, code=True)]
-    return [Message(_fallback(reply.filename), blocks[i : i + BLOCKS_PER_MESSAGE])
-            for i in range(0, len(blocks), BLOCKS_PER_MESSAGE)]
+def attachment(reply: Attachment) -> Upload:
+    kb = max(1, round(len(reply.content.encode()) / 1024))
+    return Upload(reply.filename, reply.content, f"Your file: {reply.filename} ({kb} KB).")
 
 
-def render(reply: Reply) -> list[Message]:
-    """The Slack messages for one neutral reply (usually one)."""
+LONG_TEXT = 3 * SECTION_LIMIT
+"""A Say longer than this (a long `history`) goes as a file with its first lines as the summary."""
+
+
+def long_say(reply: Say) -> Upload:
+    first = reply.text.splitlines()[0] if reply.text else ""
+    return Upload("exit-coach-history.txt", reply.text,
+                  f"{first[:200]}\nThe whole text is in the attached file, as it is too long for one message.")
+
+
+def render(reply: Reply) -> list[Message | Upload]:
+    """The Slack messages (or files) for one neutral reply (usually one)."""
     if isinstance(reply, Attachment):
-        return attachment(reply)
-    renderers = {Say: say, Ask: ask, AskForm: ask_form, ShowPlan: show_plan, ShowRevision: show_revision,
-                 ShowChecklist: show_checklist}
+        return [attachment(reply)]
+    if isinstance(reply, ShowRevision):
+        return [copy_message(reply), revision_card(reply)]
+    if isinstance(reply, Say) and len(reply.text) > LONG_TEXT:
+        return [long_say(reply)]
+    renderers = {Say: say, Ask: ask, AskForm: ask_form, ShowPlan: show_plan, ShowChecklist: show_checklist}
     message = renderers[type(reply)](reply)  # type: ignore[operator]
     if len(message.blocks) > BLOCKS_PER_MESSAGE:
         head, tail = message.blocks[:BLOCKS_PER_MESSAGE], message.blocks[BLOCKS_PER_MESSAGE:]
         return [Message(message.text, head, message.case_id, message.threaded),
                 Message(message.text, tail, message.case_id, message.threaded)]
     return [message]
+
+
+KINDS = "kinds"
+"""private_metadata key: the fields whose value must look like an email or a phone ("email:email,phone:phone")."""
+
+
+def _kinds(form: AskForm) -> str:
+    return ",".join(f"{f.name}:{f.kind}" for f in form.fields if f.kind)
 
 
 def modal(form: AskForm, *, metadata: Mapping[str, str]) -> dict[str, Any]:
@@ -266,21 +301,40 @@ def modal(form: AskForm, *, metadata: Mapping[str, str]) -> dict[str, Any]:
         "title": plain(form.title or "Exit Coach", 24),
         "submit": plain(form.submit_label or "Save", 24),
         "close": plain("Cancel", 24),
-        "private_metadata": json.dumps(dict(metadata))[:3000],
+        "private_metadata": json.dumps({**metadata, KINDS: _kinds(form)})[:3000],
         "blocks": blocks[:100],
     }
 
 
-def home_view(cases: Sequence[CaseOverview]) -> dict[str, Any]:
-    """The App Home tab: each case (newest first), where it stands, its checklist."""
-    blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)}]
+HOME = "home"
+"""The question id of the App Home's own buttons (`translate.action` turns them into Start / Command)."""
+WELCOME = ("Hi, I'm Exit Coach. I help you leave a hiring process well: a few short questions, a plan, and a "
+           "message you can send. Everything stays between us. Type `start` here (or /withdraw anywhere) to begin.")
+
+
+def home_view(cases: Sequence[CaseOverview], links: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The App Home tab as a dashboard: start a case, each case (newest first) with where it stands, a button
+    to resume it and a link to its thread, and the check-in settings."""
+    links = links or {}
+    start = {"type": "button", "text": plain("Start a case"), "style": "primary",
+             "action_id": ids.choice(None, HOME, "new"), "value": "new"}
+    settings = {"type": "button", "text": plain("Check-in settings"), "action_id": ids.choice(None, HOME, "settings"),
+                "value": "settings"}
+    blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)},
+                           {"type": "actions", "elements": [start, settings]}]
     if not cases:
-        blocks += sections("No cases yet. Type /withdraw to start one; everything stays private to you.")
-    for case in cases[:20]:
-        text = f"{case.title}\n{case.where}"
+        blocks += sections("No cases yet. Start one here or type /withdraw; everything stays private to you.")
+    for case in cases[:15]:
+        text = f"*{escape(case.title)}*\n{escape(case.where)}"
+        done = sum(line.done for line in case.checklist)
         if case.checklist:
-            text += "\n" + checklist_text(case.checklist)
-        blocks += sections(text)[:3]
+            text += escape(f"\nChecklist: {done} of {len(case.checklist)} done")
+        if case.case_id in links:
+            text += f"\n<{links[case.case_id]}|Open its thread>"
+        resume = {"type": "button", "text": plain("Resume"), "action_id": ids.choice(None, "cases", case.case_id),
+                  "value": case.case_id}
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)},
+                       "accessory": resume})
         blocks.append({"type": "divider"})
     hint = "/withdraw — start or resume · /withdraw cases · /withdraw help"
     blocks.append({"type": "context", "elements": [mrkdwn(escape(hint))]})

@@ -8,7 +8,7 @@ entities (`&lt;`) are unescaped once, so the core sees what the user typed;
 `render` escapes it again on the way out.
 
 Text typed in a thread of the user's DM names that thread (`thread_ref`); the
-app asks the coach which case lives there and answers it (`in_case`).
+coach resolves which case lives there inside the step's own transaction.
 
 Event ids make retried or duplicated deliveries take effect once:
 Events API `event_id`; a click `act:{message_ts}:{action_ts}`; a slash command
@@ -17,7 +17,6 @@ Events API `event_id`; a click `act:{message_ts}:{action_ts}`; a slash command
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -26,6 +25,8 @@ from typing import Any
 
 from exit_coach.adapters.slack import ids
 from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
+from exit_coach.flow.forms import form_problems
+from exit_coach.flow.replies import FormField
 from exit_coach.service import UserKey
 
 PLATFORM = "slack"
@@ -42,6 +43,12 @@ class Origin:
     response_url: str | None = None
     kind: str = "action"
     """"command", "action", "view" or "message" (a message event comes from the user's own DM)."""
+    message_ts: str | None = None
+    """The message holding the clicked button (or the "Fill in" that opened the form): collapsed once answered."""
+    ephemeral: bool = False
+    """Whether that message is ephemeral (only its `response_url` can replace it)."""
+    record: str = ""
+    """The answer in a few words ("After the final interview"), for the one-line record left in its place."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,12 @@ def command(body: Body) -> Incoming:
                     f"cmd:{trigger}" if trigger else None, origin)
 
 
+def _label(act: Body) -> str:
+    """The clicked button's text, or the picked option's."""
+    text = act.get("text") if act.get("type") == "button" else (act.get("selected_option") or {}).get("text")
+    return unescape(str((text or {}).get("text") or "")) if isinstance(text, Mapping) else ""
+
+
 def _container(body: Body) -> tuple[str | None, str | None, str | None]:
     """(channel, message ts, thread ts) of the message holding the clicked element."""
     container = body.get("container") or {}
@@ -144,11 +157,16 @@ def action(body: Body) -> Incoming | OpenForm | None:
     user = str((body.get("user") or {}).get("id") or "")
     key = key_of(_team(body), user)
     channel, message_ts, thread_ts = _container(body)
-    origin = Origin(channel=channel, thread_ts=thread_ts, response_url=body.get("response_url"))
+    ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
+    origin = Origin(channel=channel, thread_ts=thread_ts, response_url=body.get("response_url"),
+                    message_ts=message_ts, ephemeral=ephemeral, record=_label(act))
     if parsed.kind == ids.FORM:
         return OpenForm(key, parsed.case_id, parsed.question, str(body.get("trigger_id") or ""), origin)
     if parsed.kind != ids.CHOICE:
         return None
+    if parsed.question == "home":  # the App Home's own buttons
+        home: Event = Start(new=True) if parsed.value == "new" else Command("settings")
+        return Incoming(key, home, f"act:home:{act.get('action_ts') or ''}", origin)
     value = parsed.value
     if act.get("type") == "static_select":
         value = str(((act.get("selected_option") or {}).get("value")) or "")
@@ -169,21 +187,28 @@ def form_values(view: Body) -> dict[str, str]:
     return values
 
 
-def form_errors(view: Body) -> dict[str, str]:
-    """Required and length checks at the boundary, as modal errors by block_id; empty when fine."""
-    values = form_values(view)
-    errors: dict[str, str] = {}
+def form_fields(view: Body) -> list[FormField]:
+    """The fields of one of our modals, rebuilt from its input blocks and the kinds in its metadata."""
+    kinds = dict(pair.partition(":")[::2] for pair in metadata(view).get("kinds", "").split(",") if ":" in pair)
+    fields = []
     for block in view.get("blocks") or []:
         if block.get("type") != "input":
             continue
-        block_id = str(block.get("block_id") or "")
-        value = values.get(block_id, "").strip()
-        limit = (block.get("element") or {}).get("max_length")
-        if not value and not block.get("optional", False):
-            errors[block_id] = "Please fill this in."
-        elif limit and len(value) > int(limit):
-            errors[block_id] = f"Please keep it under {int(limit)} characters."
-    return errors
+        name = str(block.get("block_id") or "")
+        element = block.get("element") or {}
+        fields.append(FormField(name, name, required=not block.get("optional", False),
+                                multiline=bool(element.get("multiline")),
+                                max_length=int(element.get("max_length") or 3000), kind=kinds.get(name, "")))
+    return fields
+
+
+def form_errors(view: Body) -> dict[str, str]:
+    """Each field's problem (required, length, control characters, email/phone shape) by block_id.
+
+    Answered in the `view_submission` ack as `response_action: errors`, so the modal stays open with what
+    was typed and the message under the field that needs fixing; empty when every field can be taken.
+    """
+    return form_problems(form_fields(view), form_values(view))
 
 
 def metadata(view: Body) -> dict[str, str]:
@@ -202,8 +227,11 @@ def submission(body: Body) -> Incoming | None:
         return None
     user = str((body.get("user") or {}).get("id") or "")
     meta = metadata(view)
-    origin = Origin(channel=meta.get("channel"), thread_ts=meta.get("thread_ts") or None, kind="view")
-    event = SubmitForm(parsed.question, form_values(view), parsed.case_id)
+    values = form_values(view)
+    record = " · ".join(v.strip().splitlines()[0] for v in values.values() if v.strip()) or "Saved"
+    origin = Origin(channel=meta.get("channel"), thread_ts=meta.get("thread_ts") or None, kind="view",
+                    message_ts=meta.get("message_ts") or None, record=record[:140])
+    event = SubmitForm(parsed.question, values, parsed.case_id)
     view_id, view_hash = view.get("id"), view.get("hash")
     event_id = f"view:{view_id}:{view_hash}" if view_id else None
     return Incoming(key_of(_team(body), user), event, event_id, origin)
@@ -230,16 +258,10 @@ def thread_ref(incoming: Incoming) -> str | None:
     return f"{origin.channel}:{origin.thread_ts}"
 
 
-def in_case(incoming: Incoming, case_id: str | None) -> Incoming:
-    """The same text, now answering `case_id` (the case whose thread it was typed in); unchanged for None."""
-    if case_id is None or not isinstance(incoming.event, Text):
-        return incoming
-    return dataclasses.replace(incoming, event=Text(incoming.event.text, case_id=case_id))
-
-
-def home_opened(body: Body) -> UserKey | None:
-    """An `app_home_opened` event on the Home tab → whose home to publish."""
+def home_opened(body: Body) -> tuple[UserKey, str, str] | None:
+    """An `app_home_opened` event → (whose, which tab: "home" or "messages", the DM channel)."""
     event = body.get("event") or {}
-    if event.get("tab", "home") != "home" or not event.get("user"):
+    if event.get("tab", "home") not in ("home", "messages") or not event.get("user"):
         return None
-    return key_of(str(body.get("team_id") or ""), str(event["user"]))
+    return key_of(str(body.get("team_id") or ""), str(event["user"])), str(event.get("tab", "home")), \
+        str(event.get("channel") or "")

@@ -107,8 +107,9 @@ def signature_fields(_case: Case | None, profile: Profile) -> tuple[FormField, .
     sig = profile.signature
     return (
         FormField("name", "Your name", max_length=80, initial=sig.name),
-        FormField("email", "Your email", required=False, max_length=254, initial=sig.email),
-        FormField("phone", "Your phone (optional)", required=False, max_length=40, initial=sig.phone),
+        FormField("email", "Your email", required=False, max_length=254, initial=sig.email, kind="email"),
+        FormField("phone", "Your phone (optional)", required=False, max_length=40, initial=sig.phone,
+                  kind="phone"),
     )
 
 

@@ -48,6 +48,8 @@ class FormField:
     max_length: int = 200
     initial: str = ""
     hint: str = ""
+    kind: str = ""
+    """"email" or "phone" when the value must look like one (checked as it is typed); "" for free text."""
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,35 @@ def test_back_on_the_first_line_of_the_edit_form_leaves_it(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "draft 2" not in result.stdout, "the word `back` did not become the draft"
     assert "Latest draft: revision 1." in result.stdout
+
+
+def test_a_form_checks_each_field_as_typed_and_back_returns_to_the_previous_field(tmp_path: Path) -> None:
+    answers = [
+        "x" * 100_000,  # company: refused at once, asked again
+        "Acme",
+        "back",  # at the role: back to the company, which keeps what was typed
+        "",  # Enter keeps [Acme]
+        "Data Enginer",  # role, mistyped...
+        "back",  # ...noticed at the contact: back to the role
+        "Data Engineer",
+        "Dana Reyes",
+        *FINAL_WITH_RAPPORT[3:9],
+        "Sam Lee",
+        "sam@heretech",  # refused at once
+        "sam@heretech.io",
+        "",
+        "1",
+    ]
+    result = chat(tmp_path, answers)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    refused = out.index("is 100,000 characters long; the limit is 120")
+    assert out.index("Company: ", refused) < out.index("Role: ", refused), "the company is asked again at once"
+    back = out.index("back\n")
+    assert out[back:].startswith("back\nCompany [Acme]: \nRole: "), "back goes to the previous field, prefilled"
+    again = out.index("back\n", back + 1)
+    assert out[again:].startswith("back\nRole [Data Enginer]: Data Engineer\nWho at the company")
+    bad = out.index("sam@heretech\n")
+    assert out[bad:].split("\n")[1].strip().startswith("That doesn't look like an email address")
+    assert out[bad:].split("\n")[2].startswith("Your email: "), "the email is asked again, not the whole form"
+    assert "sam@heretech.io" in out and "\u200b" not in out

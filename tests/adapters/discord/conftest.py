@@ -65,6 +65,8 @@ class Rig:
         self.db_url = db_url
         self.guild_id = guild_id
         self.client: CoachClient | None = None
+        self.on_message: dict[str, str] = {}
+        """Interaction token -> the id of the message whose component was used."""
         self._task: asyncio.Task[None] | None = None
 
     # ---- lifecycle
@@ -121,7 +123,32 @@ class Rig:
             payload["channel"] = {"id": ch, "type": 1, "recipients": [user_payload(user)]}
         if message is not None:
             payload["message"] = message
+            self.on_message[payload["token"]] = message["id"]
         return payload
+
+    def collapsed(self) -> dict[str, str]:
+        """Message id -> the content it was edited to through a click's (or form's) `@original`, newest wins."""
+        out = {}
+        for call in self.fake.of("PATCH", r"/webhooks/\d+/[^/]+/messages/@original"):
+            token = call.path.split("/")[3]
+            if token in self.on_message:
+                out[self.on_message[token]] = call.body
+        for call in self.fake.of("PATCH", r"/channels/\d+/messages/\d+"):
+            out[call.path.rsplit("/", 1)[1]] = call.body
+        return out
+
+    def screen(self, user: str) -> list[dict[str, Any]]:
+        """The DM's messages as they look now: (content, components) after every in-place edit."""
+        edits = self.collapsed()
+        out = []
+        for call in self.fake.messages(self.fake.dm_channel(user)):
+            message = {"id": call.response["id"], "content": call.body.get("content") or "",
+                       "components": call.response["components"]}
+            if message["id"] in edits:
+                message.update(content=edits[message["id"]].get("content", message["content"]),
+                               components=edits[message["id"]].get("components", message["components"]))
+            out.append(message)
+        return out
 
     async def push(self, payload: dict[str, Any], *, times: int = 1) -> dict[str, Any]:
         """Dispatch an INTERACTION_CREATE and wait until the bot has finished with it."""
@@ -135,7 +162,7 @@ class Rig:
     # ---- what a user does
 
     async def slash(self, user: str, subcommand: str | None = None, *, guild: bool = True) -> dict[str, Any]:
-        options = [{"name": "subcommand", "type": 3, "value": subcommand}] if subcommand else []
+        options = [{"name": subcommand or "start", "type": 1, "options": []}]
         data = {"id": self.fake.new_id(), "name": "withdraw", "type": 1, "options": options}
         return await self.push(self.interaction(user, 2, data, guild=guild))
 
@@ -158,7 +185,9 @@ class Rig:
 
     def prompts(self, user: str) -> list[Prompt]:
         """Every message with components posted to the user's DM, oldest first."""
-        return [Prompt(c) for c in self.fake.messages(self.fake.dm_channel(user)) if c.response["components"]]
+        edited = self.collapsed()
+        return [Prompt(c) for c in self.fake.messages(self.fake.dm_channel(user))
+                if c.response["components"] and edited.get(c.response["id"], {}).get("components") != []]
 
     def current(self, user: str) -> Prompt:
         found = self.prompts(user)
@@ -198,6 +227,7 @@ class Rig:
         await self.push(payload)
         callback = self.callback(payload["id"])
         assert callback.body["type"] == 9, f"expected a modal, got {callback.body}"
+        self.modal_from = prompt.message
         return callback.body["data"]
 
     async def submit(self, user: str, modal: dict[str, Any], values: dict[str, str], *,
@@ -208,7 +238,8 @@ class Rig:
             rows.append({"type": 1, "components": [{"type": 4, "custom_id": name,
                                                     "value": values.get(name, default or "")}]})
         data = {"custom_id": modal["custom_id"], "components": rows}
-        payload = self.interaction(user, 5, data, interaction_id=interaction_id)
+        payload = self.interaction(user, 5, data, interaction_id=interaction_id,
+                                   message=getattr(self, "modal_from", None))
         return await self.push(payload)
 
     async def fill(self, user: str, values: dict[str, str]) -> dict[str, Any]:

@@ -170,6 +170,8 @@ class FakeDiscord:
             return user_payload(path.rsplit("/", 1)[1])
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             return self.message(m[1], body, author=BOT_USER)
+        if (m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)) and method == "PATCH":
+            return {**self.message(m[1], body, author=BOT_USER), "id": m[2]}
         if m := re.fullmatch(r"/interactions/(\d+)/[^/]+/callback", path):
             return {"interaction": {"id": m[1], "type": 2, "response_message_id": None,
                                     "response_message_loading": body.get("type") == 5,

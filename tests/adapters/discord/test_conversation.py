@@ -7,8 +7,10 @@ import re
 
 import pytest
 
+from exit_coach.adapters.copy_ready import copy_text
 from exit_coach.adapters.discord import ids
 from exit_coach.adapters.discord.deliver import MOVED
+from exit_coach.model import Channel, Draft, DraftKind
 from tests.adapters.discord.conftest import GUILD_CHANNEL, Rig
 
 EVERYONE, USER, ROLE, CHANNEL = "@everyone", "<@123>", "<@&456>", "<#789>"
@@ -64,11 +66,20 @@ def outgoing(rig: Rig) -> list[tuple[str, dict]]:
     return out
 
 
-def assert_no_pings(rig: Rig) -> None:
+def copy_texts(rig: Rig, user: str) -> set[str]:
+    """The copy-ready text of every draft revision of `user` (sent as written: mentions can't fire)."""
+    cases = rig.coach.export(rig.key(user))["cases"]
+    return {copy_text(Draft(DraftKind(r["kind"]), Channel(r["channel"]), r["subject"], r["body"]))
+            for case in cases for r in case["revisions"]}
+
+
+def assert_no_pings(rig: Rig, copies: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     said = outgoing(rig)
     assert said
     for path, body in said:
         assert body.get("allowed_mentions") == {"parse": []}, (path, body.get("allowed_mentions"))
+        if body.get("content") in copies:
+            continue  # the user's own draft, byte for byte; allowed_mentions none keeps it silent
         dump = json.dumps(body, ensure_ascii=False)
         for raw in RAW:
             assert raw not in dump, (raw, path, dump[:300])
@@ -82,7 +93,9 @@ def test_whole_conversation_from_a_guild_to_sent(run, case: str) -> None:  # noq
         user = "111"
         command = await rig.slash(user, None, guild=True)
         ack = rig.callback(command["id"]).body
-        assert ack["type"] == 4 and ack["data"]["flags"] == 64 and ack["data"]["content"] == MOVED
+        assert ack["type"] == 5 and ack["data"]["flags"] == 64, "acked at once, privately"
+        note = rig.fake.of("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")[0].body["content"]
+        assert note == f"{MOVED} Open it: https://discord.com/channels/@me/{rig.fake.dm_channel(user)}"
         asked = await walk(rig, user, choices=choices, revision=list(revision))
         assert asked[0] == "details" and "plan" in asked and "signature" in asked
 
@@ -97,6 +110,8 @@ def test_whole_conversation_from_a_guild_to_sent(run, case: str) -> None:  # noq
         for call in dm[first + 1 :]:
             assert str(call.body["message_reference"]["message_id"]) == root, "later messages reply to the root"
         drafts = [c.body["content"] for c in dm if c.body["content"].startswith("**Draft ")]
+        copies = copy_texts(rig, user)
+        assert copies <= {c.body["content"] for c in dm}, "every draft was posted as its own copy-ready message"
         numbers = [int(re.match(r"\*\*Draft (\d+)", d)[1]) for d in drafts]
         assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= len(revision)
         if case == "final_phone":
@@ -105,7 +120,7 @@ def test_whole_conversation_from_a_guild_to_sent(run, case: str) -> None:  # noq
             assert any("mailto:" in d for d in drafts)
         assert any("sent" in t.lower() for t in rig.texts(user)[-3:])
         assert rig.coach.export(key)["cases"][0]["sent_at"]
-        assert_no_pings(rig)
+        assert_no_pings(rig, copies)
 
     run(scenario)
 

@@ -174,5 +174,8 @@ def test_commands_sync_globally_or_to_one_guild(tmp_path) -> None:  # noqa: ANN0
     assert seen["guild"] and not seen["global"]
     command = seen["guild"][0].body[0]
     assert command["name"] == "withdraw"
-    choices = [c["value"] for c in command["options"][0]["choices"]]
-    assert choices == ["start", "new", "cases", "history", "export", "forget", "faq", "help", "status", "settings"]
+    subcommands = {o["name"]: o for o in command["options"]}
+    assert set(subcommands) == {"start", "new", "cases", "history", "export", "forget", "faq", "help", "status",
+                                "settings"}
+    assert all(o["type"] == 1 and 10 < len(o["description"]) <= 100 for o in subcommands.values())
+    assert command["contexts"] == [0, 1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -67,11 +68,31 @@ def test_long_text_is_split_under_the_limit_with_components_last() -> None:
     assert not any(m.rows for m in messages[:-1]) and messages[-1].rows
 
 
-def test_a_revision_shows_the_mailto_as_copy_text_and_falls_back_when_too_long() -> None:
-    short = render.render(revision(mailto="mailto:?subject=Hi&body=Thanks"))[0]
-    assert "mailto:?subject=Hi" in short.content and short.rows
-    long = render.render(revision(mailto="mailto:?body=" + "x" * 600))[0]
-    assert "mailto:" not in long.content and "copy the draft" in long.content
+def test_a_revision_shows_the_mailto_as_copy_text_and_shortens_it_when_too_long() -> None:
+    copy, card = render.render(revision(mailto="mailto:?subject=Hi&body=Thanks"))
+    assert copy.content == "Subject: Withdrawing\n\nHello,\nI withdraw. Thank you.\nSam" and not copy.rows
+    assert "mailto:?subject=Withdrawing&body=Hello" in card.content and card.rows
+    long_body = "I withdraw, with thanks for everything. " * 40
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Withdrawing", long_body)
+    card = render.render(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), "mailto:?x"))[-1]
+    link = re.search(r"mailto:\S+", card.content)[0]
+    assert len(link) <= render.MAILTO_LIMIT and link.endswith("%E2%80%A6"), "shortened, never dropped"
+    assert "start of the body only" in card.content
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=5000))
+def test_the_copy_message_is_the_draft_byte_for_byte(body: str) -> None:
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "", body)
+    messages = render.render(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), None))
+    copies = [m for m in messages if not m.rows and not m.content.startswith("**Draft ")]
+    assert all(len(m.content) <= render.CONTENT_LIMIT for m in copies)
+    assert "".join(m.content for m in copies) == body
+
+
+def test_an_address_near_a_mention_word_gets_no_invisible_character() -> None:
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Hi", "Write to sam@heretech.io or @everyone")
+    copy = render.render(ShowRevision("c", "Acme", 1, draft, (), (), None))[0]
+    assert copy.content == "Subject: Hi\n\nWrite to sam@heretech.io or @everyone"
 
 
 def test_translate_commands_clicks_forms_and_text() -> None:
@@ -107,26 +128,13 @@ def test_no_text_can_close_a_code_block(text: str) -> None:
     assert block.startswith("```\n") and block.endswith("\n```")
     inner = block[4:-4]
     assert "``" not in inner and not inner.startswith("`") and not inner.endswith("`")
-    assert "@everyone" not in inner and "<@1>" not in inner
+    assert not re.search(r"(?<!\w)@everyone", inner) and "<@1>" not in inner
     assert inner.replace(render.ZWSP, "") == text
 
 
 def test_five_backticks_do_not_break_out() -> None:
     block = render.code("before ````` **after** @here")
     assert block.count("```") == 2 and "``" not in block[3:-3]
-
-
-def test_a_long_draft_is_escaped_then_split_under_2000() -> None:
-    body = ("@everyone ``` " * 300)[:3900]
-    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Withdrawing", body)
-    messages = render.render(ShowRevision("c", "Acme", 2, draft, (), (Option("Mark as sent", "sent"),), None))
-    assert len(messages) > 2 and all(len(m.content) <= render.CONTENT_LIMIT for m in messages)
-    code = [m.content for m in messages if m.content.startswith("```")]
-    assert code and all(c.count("```") == 2 for c in code), "each piece is one closed block"
-    assert not any("@everyone" in m.content for m in messages)
-    shown = "".join(c[4:-4] for c in code).replace(render.ZWSP, "")
-    assert shown == body, "nothing lost in the split"
-    assert messages[-1].rows
 
 
 def test_labels_are_not_markdown_escaped() -> None:
@@ -165,3 +173,23 @@ def test_the_dm_cache_keeps_the_most_recent_users() -> None:
     assert cache.get("2") == 2
     cache.put("5", 5)
     assert cache.get("3") is None and cache.get("2") == 2
+
+
+def test_an_optional_label_keeps_its_hint_whole() -> None:
+    from exit_coach.adapters.discord.components import input_label
+
+    label = input_label("Who at the company have you been talking to? (optional)")
+    assert len(label) <= 45 and label.endswith("… (optional)")
+    assert input_label("Your phone (optional)") == "Your phone (optional)"
+
+
+def test_a_long_say_goes_as_a_file() -> None:
+    text = "Your history\n" + "line of history\n" * 500
+    [message] = render.render(Say(text))
+    assert message.file is not None and message.file.content == text and "Your history" in message.content
+
+
+def test_an_address_in_coach_text_keeps_no_invisible_character() -> None:
+    assert render.safe("Saved: sam@heretech.io") == "Saved: sam@heretech.io"
+    assert render.answered("Sam · sam@everyone.example") == "✓ Sam · sam@everyone.example"
+    assert "@everyone" not in render.safe("hi @everyone") and "@here" not in render.safe("@here!")

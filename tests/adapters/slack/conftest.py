@@ -183,8 +183,11 @@ class Rig:
     def prompts(self, user: str) -> list[tuple[Call, dict[str, Any]]]:
         """Every posted element the user could click, newest last: (message call, element)."""
         out = []
+        updated = {c.data.get("ts") for c in self.stub.of("chat.update")}
         for call in self.stub.snapshot():
             if call.method not in ("chat.postMessage", "chat.postEphemeral"):
+                continue
+            if call.response.get("ts") in updated:  # answered: collapsed in place, its buttons gone
                 continue
             if call.data.get("channel") != "D" + user and call.data.get("user") != user:
                 continue

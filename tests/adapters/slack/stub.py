@@ -66,11 +66,21 @@ class SlackStub:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
+                path = self.path.split("?")[0]
+                if path.startswith("/upload/"):  # step 2 of files_upload_v2: the file's bytes, as they are
+                    data: dict[str, Any] = {"_path": path, "content": raw}
+                    stub._record(Call("upload", data))
+                    out = b"OK - " + str(len(raw)).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                    return
                 if "json" in (self.headers.get("Content-Type") or ""):
                     data = json.loads(raw or "{}")
                 else:
                     data = dict(parse_qsl(raw))
-                path = self.path.split("?")[0]
                 method = path.removeprefix("/api/") if path.startswith("/api/") else "response_url"
                 if method == "response_url":
                     data["_path"] = path
@@ -123,6 +133,17 @@ class SlackStub:
             "views.open": lambda: {"view": {"id": f"V{next(self._ts)}", "hash": f"h{time.time_ns()}"}},
             "views.publish": lambda: {"view": {"id": "VHOME"}},
             "apps.connections.open": lambda: {"url": self.ws_url},
+            "conversations.history": lambda: {"messages": [
+                {"ts": c.response.get("ts"), "text": c.data.get("text")} for c in self.of("chat.postMessage")
+                if c.data.get("channel") == data.get("channel")][-int(data.get("limit") or 100):]},
+            "chat.update": lambda: {"channel": data.get("channel"), "ts": data.get("ts")},
+            "chat.getPermalink": lambda: {
+                "channel": data.get("channel"),
+                "permalink": f"https://stub.slack.test/archives/{data.get('channel')}/p{data.get('message_ts')}"},
+            "files.getUploadURLExternal": lambda: {"upload_url": f"{self.url}/upload/F{next(self._ts)}",
+                                                   "file_id": f"F{data.get('filename')}"},
+            "files.completeUploadExternal": lambda: {"files": [{"id": f["id"], "title": f.get("title")}
+                                                               for f in json.loads(data.get("files") or "[]")]},
         }
         call.response = {"ok": True, **answers.get(method, dict)()}
         self._record(call)
@@ -133,6 +154,26 @@ class SlackStub:
             self.calls.append(call)
 
     # ---- reading what was recorded
+
+    def screen(self, channel: str) -> list[Call]:
+        """The messages posted to `channel` as they look now: each `chat.update` applied to its message."""
+        with self._lock:
+            calls = list(self.calls)
+        latest: dict[str, Call] = {}
+        for call in calls:
+            if call.method == "chat.postMessage" and call.data.get("channel") == channel and call.response.get("ts"):
+                latest[call.response["ts"]] = call
+            elif call.method == "chat.update" and call.data.get("channel") == channel:
+                old = latest.get(call.data.get("ts"))
+                if old is not None:
+                    latest[old.response["ts"]] = Call("chat.postMessage", {**old.data, **call.data}, old.response)
+        return list(latest.values())
+
+    @staticmethod
+    def live_buttons(call: Call) -> int:
+        """How many buttons and menus a message shows (link buttons included)."""
+        blocks = call.field("blocks") or []
+        return sum(len(b.get("elements", [])) for b in blocks if b.get("type") == "actions")
 
     def of(self, method: str) -> list[Call]:
         with self._lock:

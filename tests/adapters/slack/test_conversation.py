@@ -56,8 +56,9 @@ def assert_no_raw_mentions(rig: Rig) -> None:
 
 
 def revisions(rig: Rig, user: str) -> list[dict]:
+    """The cards under each draft (number, lint notes, actions), in order."""
     return [c.data for c in rig.stub.of("chat.postMessage")
-            if c.data.get("channel") == "D" + user and "Draft " in (c.data.get("text") or "")]
+            if c.data.get("channel") == "D" + user and "(above)" in (c.data.get("text") or "")]
 
 
 CASES = {

@@ -174,7 +174,7 @@ def test_home_tab_lists_cases_and_checklists(rig: Rig) -> None:
     view = rig.stub.of("views.publish")[-1]
     assert view.data["user_id"] == "U1"
     dump = json.dumps(view.data["view"], ensure_ascii=False)
-    assert "Acme — Data Engineer" in dump and "Offer received" in dump and "☐" in dump
+    assert "Acme — Data Engineer" in dump and "Offer received" in dump and "Checklist: 0 of" in dump
 
 
 def test_forget_removes_the_thread_links_too(rig: Rig) -> None:

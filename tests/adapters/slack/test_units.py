@@ -85,32 +85,30 @@ def test_a_draft_longer_than_slacks_input_is_never_prefilled_cut() -> None:
     assert "initial_value" not in small["blocks"][-1]["element"] and small["blocks"][-1]["element"]["max_length"] == 120
 
 
-BACKTICKS = st.text(st.sampled_from(["`", "a", "\n", "<", "&", " "]), max_size=7000)
+COPYABLE = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
 
 
-@given(BACKTICKS)
-def test_no_text_can_close_a_code_block(text: str) -> None:
-    for block in render.sections(text, code=True):
-        shown = block["text"]["text"]
-        assert block["text"]["verbatim"] is True and len(shown) <= 3000
-        assert shown.startswith("```") and shown.endswith("```")
-        inner = shown[3:-3]
-        assert "``" not in inner, "no two backticks touch inside the block"
-        assert not inner.startswith("`") and not inner.endswith("`"), "none touches the fence"
-    shown = "".join(b["text"]["text"][3:-3] for b in render.sections(text, code=True))
-    flat = translate.unescape(shown.replace(render.ZWSP, "")).replace("\n", "")
-    assert flat.strip() == text.replace("\n", "").strip(), "nothing lost but the line breaks at the fences"
+@given(subject=st.text(max_size=60), body=COPYABLE)
+def test_a_draft_is_copied_exactly_as_written(subject: str, body: str) -> None:
+    draft = Draft(DraftKind.EMAIL, Channel.EMAIL, subject, body)
+    copy, card = render.render(ShowRevision("c", "Acme", 2, draft, (), (Option("Sent", "sent"),), "mailto:?x"))
+    assert isinstance(copy, render.Message) and copy.blocks == [] and copy.mrkdwn is False
+    shown = translate.unescape(copy.text)  # what Slack displays (and copies) for `&amp;` `&lt;` `&gt;`
+    assert shown == (f"Subject: {subject}\n\n{body}" if subject else body)
+    assert "<" not in copy.text and ">" not in copy.text, "nothing in a draft can mention or link"
+    assert copy.text.count("\u200b") == (subject + body).count("\u200b"), "no invisible characters added"
+    assert copy.revision == 2 and copy.threaded and card.threaded
 
 
-def test_drafts_and_exports_with_fences_stay_code() -> None:
+def test_a_draft_card_has_notes_and_actions_but_no_draft() -> None:
     draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Hi", "Hello ```\n*bold* <!here>\n`````` five ````` end`")
-    message = render.show_revision(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), None))
-    code = [b["text"]["text"] for b in message.blocks if b["type"] == "section" and b["text"]["text"].startswith("```")]
-    assert len(code) == 1 and code[0].count("```") == 2 and code[0].endswith("end`\u200b```")
-    export = render.attachment(Attachment("export.json", '{"body": "````` <!channel>"}', "application/json"))[0]
-    assert [b["text"]["text"].count("```") for b in export.blocks if b["type"] == "section"] == [2]
-    context = next(b for b in message.blocks if b["type"] == "context")
+    copy, card = render.render(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), None))
+    assert translate.unescape(copy.text) == "Subject: Hi\n\n" + draft.body
+    assert "```" not in json.dumps(card.blocks) and "Hello" not in json.dumps(card.blocks)
+    context = next(b for b in card.blocks if b["type"] == "context")
     assert context["elements"][0]["verbatim"] is True
+    export = render.render(Attachment("export.json", '{"body": "````` <!channel>"}', "application/json"))[0]
+    assert isinstance(export, render.Upload) and export.content == '{"body": "````` <!channel>"}'
 
 
 def test_say_text_is_escaped() -> None:
@@ -140,8 +138,6 @@ def test_thread_text_names_its_thread_and_case() -> None:
     assert top is not None and translate.thread_ref(top) is None
     threaded = translate.message({"event": {**base, "thread_ts": "17.5"}, "event_id": "E2"})
     assert threaded is not None and translate.thread_ref(threaded) == "D1:17.5"
-    assert translate.in_case(threaded, "c1").event == Text("sent", case_id="c1")
-    assert translate.in_case(threaded, None) is threaded
 
 
 @pytest.mark.parametrize(("text", "event"), [
@@ -217,7 +213,8 @@ def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
     bot = manifest.split("    bot:\n", 1)[1].split("settings:", 1)[0]
     scopes = {line.split("#")[0].strip(" -") for line in bot.splitlines() if line.strip().startswith("- ")}
     # conversations.open → im:write; message.im → im:history; chat.post* → chat:write; views.* need none
-    assert scopes == {"commands", "chat:write", "im:write", "im:history"}
+    # files_upload_v2 → files:write (export and a long history as files)
+    assert scopes == {"commands", "chat:write", "im:write", "im:history", "files:write"}
 
 
 def test_the_dm_cache_is_bounded() -> None:
@@ -231,3 +228,12 @@ def test_the_dm_cache_is_bounded() -> None:
     assert len(outbox._dms) == 2
     assert outbox.known_dm(translate.key_of("T1", "U1")) == "DU1", "the most recently used stay"
     assert outbox.known_dm(translate.key_of("T1", "U2")) is None
+
+
+def test_a_long_say_becomes_a_file_with_a_short_summary() -> None:
+    text = "Your history\n" + "a line of history <!here>\n" * 600
+    [upload] = render.render(Say(text))
+    assert isinstance(upload, render.Upload) and upload.content == text
+    assert upload.summary.startswith("Your history\n") and len(upload.summary) < 300
+    [short] = render.render(Say("Short"))
+    assert isinstance(short, render.Message)
