@@ -264,6 +264,7 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
         "bare_bolt_cpu_ms_per_request": ms(bare_cpu),
         "db_server_cpu_ms_per_step": ms(db_cpu / steps) if steps and db_before else None,
         "web_api_calls_per_step": round(web_calls / steps, 2) if steps else 0.0,
+        "web_api_calls_by_method": dict(sorted(calls.items())),
         "web_api_connections": connections,
         "revisions_checked": tally.revisions_checked,
         "errors": len(tally.errors),

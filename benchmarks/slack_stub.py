@@ -1,8 +1,9 @@
 """A small Slack Web API stand-in on 127.0.0.1 for the benchmarks: keep-alive, per-user posts, call counts.
 
-It answers the handful of methods the coach calls (`auth.test`,
-`conversations.open`, `chat.postMessage`, `chat.postEphemeral`, `views.open`,
-`views.publish`, and any `response_url`) like Slack does, speaks HTTP/1.1 with
+It answers the methods the coach calls in a conversation (`auth.test`,
+`conversations.open`, `chat.postMessage`, `chat.postEphemeral`, `chat.update`,
+`chat.getPermalink`, `views.open`, `views.publish`, and any `response_url`)
+like Slack does, speaks HTTP/1.1 with
 keep-alive (so a client that reuses connections can), and keeps for each user
 the messages posted to their DM and the modals opened for them, with the time
 each arrived — what a benchmark needs to act as the user and time the bot's
@@ -133,6 +134,11 @@ class WebApiStub:
             self._record(user, Posted(time.perf_counter(), method, channel, ts, str(data.get("text") or ""),
                                       _elements(data.get("blocks")), thread_ts=data.get("thread_ts") or None))
             return {"ok": True, "channel": channel, "ts": ts, "message_ts": ts}
+        if method == "chat.update":
+            return {"ok": True, "channel": data.get("channel"), "ts": data.get("ts")}
+        if method == "chat.getPermalink":
+            return {"ok": True, "channel": data.get("channel"),
+                    "permalink": f"https://stub.slack.test/archives/{data.get('channel')}/p{data.get('message_ts')}"}
         if method == "views.open":
             view = json.loads(data["view"]) if isinstance(data.get("view"), str) else dict(data.get("view") or {})
             user = str(data.get("trigger_id", "")).split(".")[1]  # the load script's triggers carry the user
