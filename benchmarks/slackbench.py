@@ -100,6 +100,7 @@ class BotProcess:
             "DATABASE_URL": database,
             "LOG_LEVEL": "WARNING",
             "NO_PROXY": "127.0.0.1,localhost",
+            "COACH_INBOX_DIR": str(log_path.with_suffix(".inbox")),  # each process its own journal, in the temp folder
         }
         coach = shutil.which("coach") or str(Path(sys.executable).with_name("coach"))
         self._log = log_path.open("wb")

@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from exit_coach.adapters.slack import translate
 from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
-from exit_coach.adapters.slack.webapi import KeepAliveWebClient
+from exit_coach.adapters.slack.keepalive import KeepAliveWebClient
 from exit_coach.adapters.slack.worker import Worker
 from exit_coach.service import Coach, UserKey
 

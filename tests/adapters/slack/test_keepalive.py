@@ -1,4 +1,5 @@
-"""The Web API client keeps its connection alive: many calls, one TCP connection; closed ones are replaced."""
+"""The Web API client keeps its connection alive: many calls, one TCP connection; closed ones are replaced,
+and no call is sent twice."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class _Api:
         self.connections = 0
         self.calls: list[str] = []
         self.close_after_each = False  # answer, then hang up without saying so (a keep-alive timeout)
+        self.drop_next = False  # read the request, then hang up without answering
         self.rate_limit_once = False
         api = self
 
@@ -38,6 +40,10 @@ class _Api:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 method = self.path.removeprefix("/api/")
                 api.calls.append(method)
+                if api.drop_next:
+                    api.drop_next = False
+                    self.close_connection = True
+                    return
                 status, body, extra = 200, {"ok": True, "ts": f"1.{len(api.calls)}"}, {}
                 if method == "chat.delete":
                     body = {"ok": False, "error": "message_not_found"}
@@ -119,3 +125,17 @@ def test_each_thread_keeps_its_own_connection(api: _Api) -> None:
     assert not errors
     assert len(api.calls) == 9
     assert api.connections == 3
+
+
+def test_a_request_lost_after_it_was_sent_is_reported_not_sent_again(api: _Api) -> None:
+    from http.client import RemoteDisconnected
+
+    from exit_coach.adapters.slack.keepalive import KeepAliveWebClient
+
+    client = KeepAliveWebClient(token="xoxb-test", base_url=api.root, retry_handlers=[])  # this layer alone
+    assert client.chat_postMessage(channel="D1", text="first")["ok"]
+    api.drop_next = True
+    with pytest.raises(RemoteDisconnected):
+        client.chat_postMessage(channel="D1", text="maybe posted")
+    assert api.calls == ["chat.postMessage", "chat.postMessage"]  # the second went out once, never again
+    assert client.chat_postMessage(channel="D1", text="after")["ok"]  # and the client carries on

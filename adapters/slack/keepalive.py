@@ -1,25 +1,32 @@
-"""The Web API client: slack_sdk's `WebClient` with its HTTP connections kept alive and reused.
+"""Web API connections kept alive: slack_sdk's `WebClient` with its transport step reusing connections.
 
 slack_sdk's sync client sends every call through `urllib.request.urlopen`,
 which opens a new TCP (and, for https, TLS) connection per call and closes it
 afterwards: most of the CPU a posted reply cost. `KeepAliveWebClient` changes
-only that transport step. Each thread keeps one `http.client` connection per
-API host (a worker thread posts one user's replies in order, so connections
-are never shared between threads) and reuses it while the server keeps it open.
+only that transport step (`_perform_urllib_http_request_internal`). Each
+thread keeps one `http.client` connection per API host (a worker thread posts
+one user's replies in order, so a connection is never shared between threads)
+and reuses it while the server keeps it open.
 
-Everything else stays slack_sdk's: request building, retry handlers (rate
-limits, dropped connections), response parsing and errors. Statuses outside
-2xx raise `urllib.error.HTTPError` and failed connections `URLError`, exactly
-as `urlopen` would, so the retry handlers see what they expect. A kept
-connection that the server has closed meanwhile (a keep-alive timeout) fails
-before any answer arrives; that one call is retried once on a fresh connection.
-With a proxy configured the client falls back to urllib.
+Everything else stays slack_sdk's (and any subclass's): request building,
+retry handlers, response parsing, errors. Statuses outside 2xx raise
+`urllib.error.HTTPError` and a failed connect or send raises `URLError`,
+exactly as `urlopen` would, so retry handlers see what they expect.
+
+A request is never sent twice by this layer once it may have reached the
+server: a kept connection is checked before reuse (a server that closed it
+meanwhile, e.g. at its keep-alive timeout, has left it readable at EOF) and
+replaced; only when sending on a kept connection fails is the request sent
+again, once, on a new one. A connection lost after the request went out is
+reported as it is (`RemoteDisconnected`, ...), for the caller to decide. With
+a proxy configured the client falls back to urllib.
 """
 
 from __future__ import annotations
 
 import http.client
 import io
+import select
 import threading
 import time
 from typing import Any
@@ -31,9 +38,6 @@ from slack_sdk import WebClient
 
 IDLE_LIMIT = 30.0
 """Seconds a kept connection may sit unused before it is replaced rather than risked (servers drop idle ones)."""
-
-_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
-"""How a kept connection that the server closed meanwhile fails, before any answer: safe to send again."""
 
 _Key = tuple[str, str, int]
 
@@ -59,39 +63,34 @@ class KeepAliveWebClient(WebClient):
         key = (parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = dict(req.header_items())
-        for attempt in (1, 2):
-            conn, reused = self._connection(key, fresh=attempt == 2)
+        conn, reused = self._connection(key)
+        try:
             try:
+                conn.request("POST", path, body=req.data, headers=headers)
+            except OSError as exc:
+                self._drop(key)
+                if not reused:
+                    raise URLError(exc) from exc
+                conn, _ = self._connection(key)  # the kept one broke while sending: once more, on a new one
                 try:
                     conn.request("POST", path, body=req.data, headers=headers)
-                except OSError as exc:
-                    if reused and isinstance(exc, _STALE):
-                        raise _Stale from exc
-                    raise URLError(exc) from exc
-                response = conn.getresponse()
-                data = response.read()
-            except _Stale:
-                self._drop(key)
-                continue
-            except _STALE:
-                self._drop(key)
-                if reused:
-                    continue
-                raise
-            except BaseException:
-                self._drop(key)
-                raise
-            if response.will_close:
-                self._drop(key)
-            else:
-                self._kept.conns[key] = (conn, time.monotonic())
-            return _result(url, response, data)
-        raise AssertionError("unreachable: the second attempt uses a fresh connection")
+                except OSError as again:
+                    raise URLError(again) from again
+            response = conn.getresponse()
+            data = response.read()
+        except BaseException:
+            self._drop(key)
+            raise
+        if response.will_close:
+            self._drop(key)
+        else:
+            self._kept.conns[key] = (conn, time.monotonic())
+        return _result(url, response, data)
 
-    def _connection(self, key: _Key, *, fresh: bool) -> tuple[http.client.HTTPConnection, bool]:
-        """This thread's kept connection to `key` (and True), or a new one (and False)."""
+    def _connection(self, key: _Key) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's kept connection to `key` if it is still usable (and True), or a new one (and False)."""
         kept = self._kept.conns.get(key)
-        if kept is not None and not fresh and time.monotonic() - kept[1] < IDLE_LIMIT:
+        if kept is not None and time.monotonic() - kept[1] < IDLE_LIMIT and not _peer_closed(kept[0]):
             return kept[0], True
         self._drop(key)
         scheme, host, port = key
@@ -109,8 +108,17 @@ class KeepAliveWebClient(WebClient):
             kept[0].close()
 
 
-class _Stale(Exception):
-    """A kept connection was found closed while sending: send again on a new one."""
+def _peer_closed(conn: http.client.HTTPConnection) -> bool:
+    """Whether an idle kept connection is unusable: closed here, or readable (EOF) because the server closed it."""
+    sock = conn.sock
+    if sock is None:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError):
+        return True
 
 
 def _result(url: str, response: http.client.HTTPResponse, data: bytes) -> dict[str, Any]:
