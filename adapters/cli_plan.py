@@ -35,7 +35,10 @@ FLAGS: dict[str, str] = {
     "signing_bonus": "you received a signing bonus",
     "visa": "the employer started visa sponsorship or relocation steps",
     "keep_door_open": "you want to keep the door open",
-    "negotiable": "you'd still want the job if pay, scope or flexibility changed",
+    "negotiable": "you'd still want the job if pay, scope or flexibility changed (ignored, with the reason "
+    "why, where negotiating doesn't fit)",
+    "tell_employer_too": "through a recruiter: you'll also contact the employer yourself instead of letting "
+    "the recruiter pass it on",
 }
 _E = TypeVar("_E", bound=StrEnum)
 

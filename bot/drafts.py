@@ -11,7 +11,13 @@ Template context (the names operators' override templates can rely on):
 `kind`, `company`, `role`, `contact`, `recruiter`, `name`, `signature` (list of the non-empty
 lines among name, email, phone), `stage`, `reason` (the enum values as str),
 `reason_line`, `door_open`, `shorter`, `warmer`, `relocation`, `signing_bonus`,
-`visa`, `signed`, `via_recruiter`.
+`visa`, `signed`, `via_recruiter`, `greeting` (the salutation without its comma: "Dear Mia Chen",
+"Hi Mia", "Dear hiring team", "Hello"), `to_recruiter` (this draft goes to the recruiter),
+`tell_employer_too` (through a recruiter, the user contacts the employer as well).
+
+Greetings follow the relationship (article: adapt the tone to the relationship): the name as given in a
+formal email to the employer; the first name in a call, a LinkedIn message and a note to one's own
+recruiter; a neutral greeting when no name was given, never a bracketed placeholder.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from exit_coach.model import Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation
+from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation
 
 PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]")
 """Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
@@ -48,6 +54,14 @@ _REASON_LINES: dict[Reason, str] = {
     Reason.UNSPECIFIED: "",
 }
 
+_SHORT_REASON_LINES: dict[Reason, str] = {
+    Reason.NOT_A_FIT: "The role isn't the right fit for me.",
+    Reason.COMPENSATION: "The package doesn't meet my needs.",
+    Reason.PERSONAL: "My personal circumstances have changed.",
+    Reason.RELOCATION_VISA: "My relocation and visa timeline no longer fits.",
+}
+"""The same reasons in fewer words, for the "Shorter" revision."""
+
 _MULTI_BLANK = re.compile(r"\n{3,}")
 
 
@@ -60,8 +74,10 @@ class TemplateProblem(Exception):
         self.detail = detail
 
 
-def reason_line(situation: Situation) -> str:
+def reason_line(situation: Situation, *, shorter: bool = False) -> str:
     """The one neutral sentence for the situation's reason; "" when there is none to give."""
+    if shorter:
+        return _SHORT_REASON_LINES.get(situation.reason, _REASON_LINES[situation.reason])
     return _REASON_LINES[situation.reason]
 
 
@@ -70,9 +86,39 @@ def _clean(value: str) -> str:
     return " ".join(value.split())
 
 
-def draft_context(situation: Situation, style: DraftStyle, kind: DraftKind) -> dict[str, object]:
+_TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam", "sr", "sra", "herr", "frau", "mme"})
+INFORMAL_KINDS = frozenset({DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN, DraftKind.RECRUITER_NOTE})
+
+
+def first_name(full: str) -> str:
+    """The first name to greet someone by; a name that starts with a title ("Dr. Chen") is kept as given."""
+    parts = _clean(full).split(" ")
+    if not parts[0]:
+        return ""
+    if parts[0].rstrip(".").lower() in _TITLES:
+        return " ".join(parts)
+    return parts[0]
+
+
+def to_recruiter(kind: DraftKind, channel: Channel) -> bool:
+    """Whether this draft is read by the recruiter (their note, or a negotiation routed through them)."""
+    return kind is DraftKind.RECRUITER_NOTE or channel is Channel.RECRUITER
+
+
+def greeting(situation: Situation, kind: DraftKind, channel: Channel) -> str:
+    """The salutation for whoever receives this draft on its channel, without the trailing comma."""
+    name = _clean(situation.recruiter if to_recruiter(kind, channel) else situation.contact)
+    if kind in INFORMAL_KINDS or to_recruiter(kind, channel):
+        return f"Hi {first_name(name)}" if name else "Hello"
+    return f"Dear {name}" if name else "Dear hiring team"
+
+
+def draft_context(
+    situation: Situation, style: DraftStyle, kind: DraftKind, channel: Channel | None = None
+) -> dict[str, object]:
     """The data a template sees; user-typed values are data here, never template source."""
     s = situation
+    channel = channel or Channel.EMAIL
     name = _clean(s.signature.name) or NAME_PLACEHOLDER
     signature = [line for line in (name, _clean(s.signature.email), _clean(s.signature.phone)) if line]
     return {
@@ -85,7 +131,7 @@ def draft_context(situation: Situation, style: DraftStyle, kind: DraftKind) -> d
         "signature": signature,
         "stage": s.stage.value,
         "reason": s.reason.value,
-        "reason_line": reason_line(s) if style.include_reason else "",
+        "reason_line": reason_line(s, shorter=style.shorter) if style.include_reason else "",
         "door_open": style.door_open,
         "shorter": style.shorter,
         "warmer": style.warmer,
@@ -94,6 +140,9 @@ def draft_context(situation: Situation, style: DraftStyle, kind: DraftKind) -> d
         "visa": s.visa,
         "signed": s.signed,
         "via_recruiter": s.via_recruiter,
+        "greeting": greeting(s, kind, channel),
+        "to_recruiter": to_recruiter(kind, channel),
+        "tell_employer_too": s.tell_employer_too,
     }
 
 
@@ -143,7 +192,7 @@ class DraftRenderer:
         name = f"{spec.kind.value}.j2"
         try:
             template = self._env.get_template(name)
-            text = template.render(draft_context(situation, style, spec.kind))
+            text = template.render(draft_context(situation, style, spec.kind, spec.channel))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(self._where(name), f"syntax error on line {exc.lineno}: {exc.message}") from exc
         except jinja2.TemplateNotFound as exc:

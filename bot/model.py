@@ -131,6 +131,8 @@ class Situation:
     visa: bool = False
     keep_door_open: bool = False
     negotiable: bool = False
+    tell_employer_too: bool = False
+    """Through a recruiter: the user also contacts the employer instead of letting the recruiter relay it."""
     company: str = ""
     role: str = ""
     contact: str = ""

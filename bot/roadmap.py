@@ -3,7 +3,12 @@
 `plan_for` is a pure function. It decides the action (nothing, withdraw, or
 negotiate first), the order of channels, the urgency, the reasoning the user
 sees, the checklist, which drafts to write and whether to suggest a human. It
-does not render drafts (see `exit_coach.drafts`) and does no I/O.
+does not render drafts (see `exit_coach.drafts`) and does no I/O. The
+checklist and the stage/modifier sentences live in `exit_coach.roadmap_steps`.
+
+A plan shows only what applies: a negotiation plan is the negotiation steps
+with withdrawal as the stated fallback; a withdrawal through a recruiter is the
+recruiter note unless the user chose to tell the employer as well.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from __future__ import annotations
 from exit_coach.model import (
     Action,
     Channel,
-    ChecklistItem,
     DraftKind,
     DraftSpec,
     DraftStyle,
@@ -22,9 +26,46 @@ from exit_coach.model import (
     Stage,
     Urgency,
 )
+from exit_coach.roadmap_steps import (
+    NEGOTIATION_CHECKLIST,
+    checklist_for,
+    modifier_reasoning,
+    no_action_checklist,
+    urgency_sentence,
+)
 
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
-NEGOTIABLE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER, Stage.ACCEPTED)
+NEGOTIABLE_STAGES = (Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER)
+"""Article: negotiate before an offer is accepted, once there has been a conversation to build on."""
+NEGOTIABLE_REASONS = (
+    Reason.COMPENSATION, Reason.NOT_A_FIT, Reason.PERSONAL, Reason.RELOCATION_VISA, Reason.UNSPECIFIED,
+)
+"""Article: negotiation fits when pay, scope or flexibility are the problem; terms can't fix red flags or
+undo another offer."""
+
+
+def negotiation_fits(stage: Stage | None, reason: Reason) -> bool:
+    """Whether "would you stay for better terms?" makes sense at all for this stage and reason."""
+    return stage in NEGOTIABLE_STAGES and reason in NEGOTIABLE_REASONS
+
+
+def negotiation_set_aside(s: Situation) -> str | None:
+    """One sentence saying why a wish to negotiate was not followed; None when it fits or wasn't asked."""
+    if not s.negotiable or negotiation_fits(s.stage, s.reason) or s.stage is Stage.NO_RESPONSE:
+        return None
+    if s.stage is Stage.ACCEPTED:
+        return (
+            "I've set negotiation aside: you already accepted their offer, so the fair thing now is to tell "
+            "them quickly and apologise, not to reopen the terms."
+        )
+    if s.reason is Reason.OTHER_OFFER:
+        return "I've set negotiation aside: you've taken another offer, so a clean withdrawal is fairer to them."
+    if s.reason is Reason.RED_FLAGS:
+        return "I've set negotiation aside: better terms don't fix red flags in how they work."
+    return (
+        "I've set negotiation aside: there's been no conversation yet to build on, so a short, "
+        "prompt reply is the better move."
+    )
 
 
 def plan_for(situation: Situation, *, help_url: str | None = None) -> Plan:
@@ -32,24 +73,51 @@ def plan_for(situation: Situation, *, help_url: str | None = None) -> Plan:
     s = situation
     if s.stage is Stage.NO_RESPONSE:
         return _no_action_plan(s, help_url)
-    action = Action.NEGOTIATE if s.negotiable and s.stage in NEGOTIABLE_STAGES else Action.WITHDRAW
-    channels, channel_reasons = withdrawal_channels(s)
-    reasoning = list(channel_reasons)
-    if action is Action.NEGOTIATE:
-        reasoning.insert(0, _NEGOTIATE_FIRST)
-        negotiation_channel = Channel.RECRUITER if s.via_recruiter else Channel.EMAIL
-        specs: tuple[DraftSpec, ...] = (DraftSpec(DraftKind.NEGOTIATION_EMAIL, negotiation_channel),)
-    else:
-        specs = draft_specs_for(channels)
-    reasoning.extend(_modifier_reasoning(s))
-    reasoning.append(_urgency_sentence(s.stage))
+    if s.negotiable and negotiation_fits(s.stage, s.reason):
+        return _negotiation_plan(s, help_url)
+    channels, reasoning = withdrawal_channels(s)
+    set_aside = negotiation_set_aside(s)
+    if set_aside:
+        reasoning.insert(0, set_aside)
+    reasoning.extend(modifier_reasoning(s))
+    reasoning.append(urgency_sentence(s))
     return Plan(
-        action=action,
+        action=Action.WITHDRAW,
         channels=channels,
-        urgency=Urgency.IMMEDIATE if s.stage is Stage.ACCEPTED else Urgency.PROMPT,
+        urgency=Urgency.IMMEDIATE if s.stage is Stage.ACCEPTED or s.visa else Urgency.PROMPT,
         reasoning=tuple(reasoning),
-        checklist=checklist_for(s, action, channels),
-        draft_specs=specs,
+        checklist=checklist_for(s, channels),
+        draft_specs=draft_specs_for(channels, recruiter_relays=relays(s)),
+        help=_help(s, help_url),
+    )
+
+
+def relays(s: Situation) -> bool:
+    """Through a recruiter, the recruiter passes the news on unless the user tells the employer too."""
+    return s.via_recruiter and not s.tell_employer_too
+
+
+def _negotiation_plan(s: Situation, help_url: str | None) -> Plan:
+    channel = Channel.RECRUITER if s.via_recruiter else Channel.EMAIL
+    how = (
+        "Ask your recruiter to set up that conversation, since they manage the process for you."
+        if s.via_recruiter
+        else "Ask them by email for a short meeting, so your concerns are on record and easy to act on."
+    )
+    reasoning = [
+        "Try negotiating before you withdraw, because you'd still want this job if pay, scope or "
+        "flexibility changed.",
+        how,
+        "Name your one or two deal-breakers and give them a decision deadline, so it doesn't drag on.",
+        "If it doesn't work out, withdraw promptly; I'll plan that with you then.",
+    ]
+    return Plan(
+        action=Action.NEGOTIATE,
+        channels=(channel,),
+        urgency=Urgency.PROMPT,
+        reasoning=tuple(reasoning),
+        checklist=NEGOTIATION_CHECKLIST,
+        draft_specs=(DraftSpec(DraftKind.NEGOTIATION_EMAIL, channel),),
         help=_help(s, help_url),
     )
 
@@ -62,9 +130,21 @@ def default_style(situation: Situation) -> DraftStyle:
     )
 
 
+def linkedin_fits(s: Situation) -> bool:
+    """Article: LinkedIn only when it has been the main channel, the relationship is informal, and it's early."""
+    return s.main_channel is Channel.LINKEDIN and s.informal and s.stage in EARLY_STAGES
+
+
 def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
     """The ordered channels for telling them, and why, one sentence per decision."""
+    if relays(s):
+        return (Channel.RECRUITER,), [
+            "Tell your recruiter and let them pass it on, because you applied through them; once they "
+            "confirm it reached the hiring team, you're done."
+        ]
     why: list[str] = []
+    # article: email when you've been communicating mostly in writing; a phone relationship gets a call
+    by_phone = s.main_channel is Channel.PHONE and s.stage in (Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL)
     if s.stage is Stage.ACCEPTED:
         order = [Channel.PHONE, Channel.EMAIL]
         why.append("Call first, then confirm in writing, because you already accepted their offer.")
@@ -76,37 +156,51 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
         why.append(
             "Call the hiring manager, then email to confirm, because you reached the final round and built a rapport."
         )
+    elif by_phone:
+        order = [Channel.PHONE, Channel.EMAIL]
+        why.append(
+            "A quick call fits, because you've mostly talked by phone; then a short email confirms it, "
+            "so there's a record."
+        )
     elif s.stage is Stage.FINAL:
         order = [Channel.EMAIL]
         why.append("An email is enough: you reached the final round but without a personal rapport.")
+    elif linkedin_fits(s):
+        order = [Channel.LINKEDIN, Channel.EMAIL]
+        saying = " saying you're no longer available" if s.stage is Stage.APPLIED else ""
+        why.append(
+            f"Reply soon with a short LinkedIn message{saying}, since it's been your main channel and things "
+            "are informal; the email draft is there if you'd rather write one."
+        )
     elif s.stage is Stage.APPLIED:
         order = [Channel.EMAIL]
         why.append("Reply by email soon, because they reached out: say you're no longer available.")
+        if s.main_channel is Channel.PHONE:
+            why.append("Even though you've mostly talked by phone, a written reply leaves you both a record.")
     else:
         order = [Channel.EMAIL]
         why.append("A short email is the right channel at this early stage.")
 
-    if s.main_channel is Channel.LINKEDIN:
-        if s.informal and s.stage in EARLY_STAGES:
-            order.insert(0, Channel.LINKEDIN)
-            why.append("A LinkedIn message is fine here: it's been your main channel and things are informal.")
-        elif s.stage.is_late:
+    if s.main_channel is Channel.LINKEDIN and not linkedin_fits(s):
+        if s.stage.is_late:
             why.append("Skip LinkedIn at this stage: this late in the process it needs a call or an email.")
         else:
             why.append("Use email rather than LinkedIn, because the relationship isn't informal.")
 
     if s.via_recruiter:
         order.insert(0, Channel.RECRUITER)
-        why.append("Tell your recruiter first and let them pass it on, because you applied through them.")
+        why.insert(0, "Tell your recruiter first, and say you'll also contact the hiring team yourself.")
     return tuple(order), why
 
 
-def draft_specs_for(channels: tuple[Channel, ...]) -> tuple[DraftSpec, ...]:
+def draft_specs_for(channels: tuple[Channel, ...], *, recruiter_relays: bool = False) -> tuple[DraftSpec, ...]:
     """One draft per channel; a call gets a script plus the email that confirms it."""
     specs: list[DraftSpec] = []
     for channel in channels:
         if channel is Channel.RECRUITER:
             specs.append(DraftSpec(DraftKind.RECRUITER_NOTE, Channel.RECRUITER))
+            if recruiter_relays:
+                break
         elif channel is Channel.PHONE:
             specs.append(DraftSpec(DraftKind.PHONE_SCRIPT, Channel.PHONE))
         elif channel is Channel.LINKEDIN:
@@ -119,8 +213,8 @@ def draft_specs_for(channels: tuple[Channel, ...]) -> tuple[DraftSpec, ...]:
 
 
 def next_draft(sent: DraftKind, specs: tuple[DraftSpec, ...]) -> DraftSpec | None:
-    """What to draft once `sent` has gone out: the employer after the recruiter, the confirming email after
-    a call; None when the withdrawal is complete."""
+    """What to draft once `sent` has gone out: the employer after the recruiter (when the user tells them too),
+    the confirming email after a call; None when the withdrawal is complete."""
     if sent is DraftKind.RECRUITER_NOTE:
         return next((s for s in specs if s.kind is not DraftKind.RECRUITER_NOTE), None)
     if sent is DraftKind.PHONE_SCRIPT:
@@ -128,94 +222,26 @@ def next_draft(sent: DraftKind, specs: tuple[DraftSpec, ...]) -> DraftSpec | Non
     return None
 
 
+def switch_channels(
+    stage: Stage, *, via_recruiter: bool, current: Channel | None, negotiate: bool = False
+) -> tuple[Channel, ...]:
+    """The channels "Switch channel" may offer: never LinkedIn late on, the recruiter only if there is one; a
+    negotiation is asked for in writing (to the employer or through the recruiter), never on a call script."""
+    allowed = (Channel.EMAIL, Channel.RECRUITER) if negotiate else tuple(Channel)
+    return tuple(
+        c
+        for c in allowed
+        if c is not current
+        and (c is not Channel.RECRUITER or via_recruiter)
+        and (c is not Channel.LINKEDIN or not stage.is_late)
+    )
+
+
 def draft_spec_for_channel(channel: Channel, *, negotiate: bool = False) -> DraftSpec:
     """The draft to write when the user switches to `channel` by hand."""
     if negotiate:
         return DraftSpec(DraftKind.NEGOTIATION_EMAIL, channel)
     return draft_specs_for((channel,))[0]
-
-
-_NEGOTIATE_FIRST = (
-    "Try negotiating before you withdraw, because you'd still want this job if pay, scope or "
-    "flexibility changed. If it doesn't work out, withdraw promptly."
-)
-
-
-def _modifier_reasoning(s: Situation) -> list[str]:
-    out: list[str] = []
-    if s.stage is Stage.ACCEPTED:
-        if s.signed:
-            out.append("Re-read what you signed before you call: it may set notice or repayment terms.")
-        else:
-            out.append("Check whether you signed anything before you call.")
-        out.append("Give one clear reason and apologise for the disruption.")
-        if s.relocation or s.signing_bonus:
-            money = " and ".join(
-                name
-                for name, got in (("relocation assistance", s.relocation), ("a signing bonus", s.signing_bonus))
-                if got
-            )
-            out.append(f"Offer to discuss repaying or settling {money}, since you received it.")
-        if s.visa:
-            out.append(
-                "Tell them at once, because they started visa or relocation steps; expect follow-up on next steps."
-            )
-    if s.reason is Reason.RED_FLAGS:
-        out.append(
-            "Keep it to the shortest message: a plain thanks, no praise and no criticism. "
-            "If you want to give feedback, do it privately through the recruiter."
-        )
-    elif s.reason is Reason.RELOCATION_VISA:
-        out.append("Name the logistic constraint (timeline or visa) in one short line.")
-    if s.keep_door_open:
-        out.append("Add one sentence about staying in touch, since you want to keep the door open.")
-    return out
-
-
-def _urgency_sentence(stage: Stage) -> str:
-    if stage is Stage.ACCEPTED:
-        return "Act today: every day you wait costs them more."
-    return "Send it as soon as your decision is final; waiting only makes it harder for both sides."
-
-
-def checklist_for(s: Situation, action: Action, channels: tuple[Channel, ...]) -> tuple[ChecklistItem, ...]:
-    """The seven roadmap steps, with the stage- and modifier-specific items in place."""
-    items: list[ChecklistItem] = []
-    add = items.append
-    if action is Action.NEGOTIATE:
-        add(
-            ChecklistItem(
-                "deal_breakers", "Name the one or two deal-breakers (pay floor, remote work, visa sponsorship)."
-            )
-        )
-        add(ChecklistItem("prepare_case", "Prepare your case: market figures and what you bring, in a few lines."))
-        add(ChecklistItem("ask_meeting", "Ask them directly for a meeting about it."))
-        add(ChecklistItem("set_deadline", "Give them reasonable time and tell them your decision deadline."))
-        add(ChecklistItem("withdraw_if_fails", "If it doesn't work out, withdraw promptly instead of letting it drag."))
-    add(ChecklistItem("decide", "Confirm your decision and write your reason in one sentence."))
-    if s.stage is Stage.ACCEPTED:
-        add(ChecklistItem("review_signed", "Review anything you signed for obligations before you act."))
-    people = "your recruiter first" if s.via_recruiter else "anyone involved first, such as a recruiter or mentor"
-    add(ChecklistItem("tell_people", f"Tell {people}."))
-    add(ChecklistItem("choose_channel", "Use the channel: " + " → ".join(c.value for c in channels) + "."))
-    add(
-        ChecklistItem(
-            "draft", "Draft a brief message: thanks, a clear withdrawal, an optional one-line reason, goodwill."
-        )
-    )
-    if Channel.PHONE in channels:
-        add(ChecklistItem("call", "Make the call; be brief and kind."))
-        add(ChecklistItem("confirm_in_writing", "After the call, send the email that confirms it."))
-    if s.stage is Stage.ACCEPTED:
-        add(ChecklistItem("apologize", "Give a clear reason and apologise for the disruption."))
-        if s.relocation or s.signing_bonus:
-            add(ChecklistItem("repayment", "Discuss repaying or settling the relocation assistance or signing bonus."))
-        if s.visa:
-            add(ChecklistItem("visa_notice", "Tell them now about the visa or relocation steps and agree next steps."))
-    add(ChecklistItem("send_and_log", "Send it promptly and keep a record of when and how."))
-    add(ChecklistItem("stay_connected", "Offer a referral or to stay in touch, where it fits."))
-    add(ChecklistItem("logistics", "Close the logistics (signed documents, equipment, repayments) and keep copies."))
-    return tuple(items)
 
 
 def _no_action_plan(s: Situation, help_url: str | None) -> Plan:
@@ -227,11 +253,7 @@ def _no_action_plan(s: Situation, help_url: str | None) -> Plan:
             "You never heard back, so there's nothing to send: no action is needed.",
             "If they do reach out, reply quickly that you're no longer available.",
         ),
-        checklist=(
-            ChecklistItem("decide", "Confirm your decision and note your reason in one sentence."),
-            ChecklistItem("reply_if_contacted", "If they contact you, reply soon that you're no longer available."),
-            ChecklistItem("update_tracker", "Mark it closed in your job-search tracker."),
-        ),
+        checklist=no_action_checklist(),
         draft_specs=(),
         help=_help(s, help_url),
     )
@@ -242,7 +264,8 @@ def help_reasons(s: Situation) -> tuple[str, ...]:
     reasons: list[str] = []
     if s.reason is Reason.OTHER_OFFER and s.stage in (Stage.OFFER, Stage.ACCEPTED):
         reasons.append("you are weighing more than one offer")
-    if s.visa or (s.reason is Reason.RELOCATION_VISA and s.relocation):
+    if s.visa or s.reason is Reason.RELOCATION_VISA:
+        # article: complex international logistics (visas, relocation) — whenever they drive the decision
         reasons.append("visas and relocation make the logistics complex")
     if s.stage is Stage.ACCEPTED:
         reasons.append("you are rescinding an accepted offer")

@@ -82,7 +82,7 @@ def test_acceptance_command_prints_phone_then_email_and_both_drafts(capsys: pyte
     assert "[ ] Make the call" in out and "[ ] After the call, send the email that confirms it." in out
     script, email = out.index("1. Call script (phone)"), out.index("2. Email confirming the call (email)")
     assert script < email
-    assert "Hi Dana Reyes, it's Sam Lee" in out[script:email]
+    assert "Hi Dana, it's Sam Lee" in out[script:email]
     assert "Subject: Confirming our call: Data Engineer at Acme" in out[email:]
     assert "Sam Lee\nsam@example.com\n+1 555 0100" in out[email:]
     assert out.rstrip().endswith("Draft check:\n  No problems found.")
@@ -336,3 +336,41 @@ def test_unknown_options_and_commands_are_one_line_too(argv: list[str], capsys: 
 def test_a_phone_that_is_not_a_number_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["plan", "--stage", "final", "--phone", "call me maybe"])
     assert_one_line_usage_error(code, capsys.readouterr().err, "--phone 'call me maybe' does not look like a phone")
+
+
+# --- issue 7: negotiation only where it fits, the recruiter relay ----------------------------------
+
+
+def test_accepted_negotiable_other_offer_plans_an_immediate_apologetic_rescind(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Article rule: after accepting, act immediately, phone then writing, apologise — no renegotiation."""
+    result = plan_json(capsys, "--stage", "accepted", "--negotiable", "--reason", "other_offer", *SIGNED)
+    assert_spec_shape(result)
+    assert (result["action"], result["urgency"], result["channels"]) == ("withdraw", "immediate", ["phone", "email"])
+    assert [d["kind"] for d in result["drafts"]] == ["phone_script", "follow_up_email"]
+    aside = [line for line in result["reasoning"] if "negotiation aside" in line]
+    assert len(aside) == 1 and "already accepted" in aside[0]
+    assert all("apologise" in d["body"].lower() or "sorry" in d["body"].lower() for d in result["drafts"])
+    assert not {"deal_breakers", "set_deadline"} & {item["id"] for item in result["checklist"]}
+
+
+def test_a_recruiter_routed_negotiation_greets_the_recruiter(capsys: pytest.CaptureFixture[str]) -> None:
+    result = plan_json(
+        capsys, "--stage", "offer", "--negotiable", "--reason", "compensation", "--via-recruiter",
+        "--recruiter", "Priya Raman", *SIGNED,
+    )  # fmt: skip
+    assert result["action"] == "negotiate" and result["channels"] == ["recruiter"]
+    (draft,) = result["drafts"]
+    assert (draft["kind"], draft["channel"]) == ("negotiation_email", "recruiter")
+    assert draft["body"].startswith("Hi Priya,\n")
+
+
+def test_via_recruiter_lets_them_relay_unless_told_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
+    relay = plan_json(capsys, "--stage", "offer", "--via-recruiter", "--recruiter", "Priya", *SIGNED)
+    assert relay["channels"] == ["recruiter"] and [d["kind"] for d in relay["drafts"]] == ["recruiter_note"]
+    assert "also contact" not in relay["drafts"][0]["body"]
+    both = plan_json(capsys, "--stage", "offer", "--via-recruiter", "--tell-employer-too", *SIGNED)
+    assert both["channels"] == ["recruiter", "phone", "email"]
+    assert "I'll also contact them myself" in both["drafts"][0]["body"]
+    assert "heard from my recruiter" in both["drafts"][1]["body"], "the call doesn't pretend they haven't heard"

@@ -8,19 +8,45 @@ next numbered revision, linted, so the thread reads as a history.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import next_question
 from exit_coach.flow.replies import CancelReminders, Effect, Say, ScheduleReminder
-from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, situation_of
-from exit_coach.flow.texts import REENTRY_MOBILITY, REENTRY_PLAN
-from exit_coach.flow.view import case_prompt, plan_of, show_checklist, show_plan, show_revision
+from exit_coach.flow.state import MAX_REVISIONS, Case, Conversation, Phase, Revision, ScreenRef, situation_of
+from exit_coach.flow.texts import (
+    REENTRY_MOBILITY,
+    REENTRY_MONTHS,
+    REENTRY_TRANSITION,
+    REENTRY_TWO_WEEKS,
+    RELAY_FOLLOW_UP,
+)
+from exit_coach.flow.view import (
+    case_prompt,
+    channels_to_switch_to,
+    plan_of,
+    risky_findings,
+    show_checklist,
+    show_plan,
+    show_revision,
+)
 from exit_coach.lint import lint_draft
 from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
+from exit_coach.reminders import (
+    CHECKIN_KINDS,
+    NEGOTIATION_AGAIN,
+    NUDGE_WHEN_ACCEPTED,
+    ReminderKind,
+    due,
+    shown,
+)
 from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
 
 NUDGE_LIMIT = 5
+
+
+def _on(screen: str, rev: Revision) -> str:
+    """The id of a screen about `rev`, such as `rev:3` (see `ScreenRef`)."""
+    return ScreenRef(screen, rev.number).id
 
 
 def _save(conv: Conversation, case: Case) -> Conversation:
@@ -35,13 +61,13 @@ def enter_plan(conv: Conversation, case: Case, ctx: Context) -> Step:
         conv = _save(conv, case)
         return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)))
     case = replace(case, phase=Phase.PLANNED, question="plan", style=default_style(situation_of(case, conv)))
-    case = case.ticked("decide").logged(ctx.stamp, f"Plan: {plan.action.value} via {', '.join(plan.channels)}")
+    if plan.action is Action.WITHDRAW:  # answering the questions was deciding; a negotiation ticks nothing yet
+        case = case.ticked("decide")
+    case = case.logged(ctx.stamp, f"Plan: {plan.action.value} via {', '.join(plan.channels)}")
     conv = _save(conv, case)
-    hours = 24 if case.answers.stage is Stage.ACCEPTED else 48
-    effects: tuple[Effect, ...] = (
-        CancelReminders(case.id, ("nudge_send",)),
-        ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(hours=hours)),
-    )
+    nudge = ReminderKind.NUDGE_SEND
+    at = ctx.now + NUDGE_WHEN_ACCEPTED if case.answers.stage is Stage.ACCEPTED else due(nudge, ctx.now)
+    effects: tuple[Effect, ...] = (CancelReminders(case.id, (nudge,)), ScheduleReminder(case.id, nudge, at))
     return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)), effects)
 
 
@@ -58,7 +84,7 @@ def _new_revision(
     situation = situation_of(case, conv)
     draft = ctx.render(spec, situation, style)
     edited = body is not None
-    if edited:
+    if body is not None:
         draft = Draft(kind=draft.kind, channel=draft.channel, subject=draft.subject, body=body)
     findings = lint_draft(draft, situation.stage)
     number = len(case.revisions) + 1
@@ -67,7 +93,7 @@ def _new_revision(
     return replace(
         case,
         phase=Phase.DRAFTING,
-        question=f"rev:{number}",
+        question=ScreenRef("rev", number).id,
         style=style,
         revisions=(*case.revisions, rev),
     ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
@@ -115,7 +141,8 @@ def close_case(conv: Conversation, case: Case, ctx: Context) -> Step:
     case = replace(case, phase=Phase.CLOSED, question=None).logged(ctx.stamp, "Case closed")
     conv = replace(_save(conv, case), active=None if conv.active == case.id else conv.active)
     reply = Say(f"Closed {case.title}. Type `start` whenever you need me again.", case.id)
-    return Step(conv, (reply,), (CancelReminders(case.id, ("nudge_send", "negotiation_check")),))
+    waiting = (ReminderKind.NUDGE_SEND, ReminderKind.NEGOTIATION_CHECK, ReminderKind.RELAY_CHECK)
+    return Step(conv, (reply,), (CancelReminders(case.id, waiting),))
 
 
 def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
@@ -131,28 +158,44 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
         style = replace(rev.style, **{attr: not getattr(rev.style, attr)})
         return _with_revision(conv, _new_revision(case, conv, ctx, spec, style=style))
     if value == "edit":
-        case = replace(case, question=f"edit:{rev.number}")
+        case = replace(case, question=_on("edit", rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "switch":
-        case = replace(case, question=f"switch:{rev.number}")
+        case = replace(case, question=_on("switch", rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "call_done":
         return call_done(conv, case, ctx)
-    if value == "finish":
-        return finish(conv, case.logged(ctx.stamp, "Finished: nothing more to send"), ctx, "Done. Well done.")
+    if risky_findings(rev):
+        # one confirmation before something flawed goes out by accident
+        case = replace(case, question=_on("confirm_send", rev))
+        conv = _save(conv, case)
+        return Step(conv, case_prompt(case, conv, ctx))
     return mark_sent(conv, case, ctx)
+
+
+def confirm_send(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    """The answer to "send it anyway?": record that it went out despite the findings, or go back to the draft."""
+    rev = case.latest
+    assert rev is not None
+    if value == "anyway":
+        codes = ", ".join(f.code for f in risky_findings(rev))
+        return mark_sent(conv, case.logged(ctx.stamp, f"Sent draft {rev.number} anyway, despite: {codes}"), ctx)
+    return _with_revision(conv, replace(case, question=_on("rev", rev)))
 
 
 def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
     rev = case.latest
     assert rev is not None
     if value == "keep":
-        case = replace(case, question=f"rev:{rev.number}")
+        case = replace(case, question=_on("rev", rev))
         return _with_revision(conv, case)
     negotiate = rev.kind is DraftKind.NEGOTIATION_EMAIL
-    spec = draft_spec_for_channel(Channel(value), negotiate=negotiate)
+    channel = Channel(value)
+    if channel not in channels_to_switch_to(case):
+        return _with_revision(conv, replace(case, question=_on("rev", rev)))
+    spec = draft_spec_for_channel(channel, negotiate=negotiate)
     return _with_revision(conv, _new_revision(case, conv, ctx, spec))
 
 
@@ -160,7 +203,7 @@ def submit_edit(conv: Conversation, case: Case, body: str, ctx: Context) -> Step
     rev = case.latest
     assert rev is not None
     if body == rev.body:
-        case = replace(case, question=f"rev:{rev.number}")
+        case = replace(case, question=_on("rev", rev))
         conv = _save(conv, case)
         return Step(conv, (Say("No changes, so no new revision.", case.id), show_revision(case, rev)))
     case = _new_revision(case, conv, ctx, DraftSpec(rev.kind, rev.channel), style=rev.style, body=body)
@@ -203,14 +246,14 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     """Record what went out, by which channel and when; then the next draft of the plan, or done."""
     rev = case.latest
     assert rev is not None
-    when = ctx.now.strftime("%Y-%m-%d %H:%M UTC")
+    when = shown(ctx.now, conv.profile.clock)
     case = case.logged(ctx.stamp, f"Sent draft {rev.number} ({rev.kind.value}) by {rev.channel.value}")
     if rev.kind is DraftKind.NEGOTIATION_EMAIL:
         case = replace(case.ticked("ask_meeting", "set_deadline"), phase=Phase.NEGOTIATING, question="outcome")
         conv = _save(conv, case)
         effects = (
             CancelReminders(case.id, ("nudge_send",)),
-            ScheduleReminder(case.id, "negotiation_check", ctx.now + timedelta(days=7)),
+            ScheduleReminder(case.id, ReminderKind.NEGOTIATION_CHECK, due(ReminderKind.NEGOTIATION_CHECK, ctx.now)),
         )
         note = Say(f"Recorded: negotiation email sent {when}. I'll check in on your deadline in a week.", case.id)
         return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
@@ -226,6 +269,11 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     nxt = _next_to_draft(case, conv, ctx, rev.kind)
     if nxt is not None:
         return _continue(conv, case, ctx, nxt, f"{recorded} Next, {NEXT_DRAFT_NAMES[nxt.kind]}:")
+    if rev.kind is DraftKind.RECRUITER_NOTE:
+        relay = f"{recorded} Your recruiter passes it on from here. {RELAY_FOLLOW_UP}"
+        # article: the recruiter relays; the follow-up is checking that it reached the team
+        check = ScheduleReminder(case.id, ReminderKind.RELAY_CHECK, due(ReminderKind.RELAY_CHECK, ctx.now))
+        return finish(conv, case, ctx, relay, also=(check,))
     return finish(conv, case, ctx, f"{recorded} Well done — that's the hard part.")
 
 
@@ -236,19 +284,16 @@ def _continue(conv: Conversation, case: Case, ctx: Context, spec: DraftSpec, not
     return Step(conv, (Say(note, case.id), show_revision(case, case.latest)))
 
 
-def finish(conv: Conversation, case: Case, ctx: Context, note: str) -> Step:
+def finish(conv: Conversation, case: Case, ctx: Context, note: str, *, also: tuple[Effect, ...] = ()) -> Step:
     """The withdrawal is complete: stop nudging, schedule the opted-in check-ins, show the checklist."""
     case = replace(case, phase=Phase.SENT, question="after", sent_at=case.sent_at or ctx.stamp)
     conv = _save(conv, case)
-    effects: list[Effect] = [CancelReminders(case.id, ("nudge_send",))]
+    effects: list[Effect] = [CancelReminders(case.id, ("nudge_send",)), *also]
     if conv.profile.checkins:
         effects += checkins_for(case, ctx)
     return Step(
         conv, (Say(note, case.id), show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)), tuple(effects)
     )
-
-
-CHECKIN_KINDS = ("checkin_2w", "checkin_3m", "checkin_mobility")
 
 
 def checkins_for(case: Case, ctx: Context) -> list[Effect]:
@@ -258,20 +303,29 @@ def checkins_for(case: Case, ctx: Context) -> list[Effect]:
     """
     effects: list[Effect] = [
         CancelReminders(case.id, CHECKIN_KINDS),
-        ScheduleReminder(case.id, "checkin_2w", ctx.now + timedelta(days=14)),
-        ScheduleReminder(case.id, "checkin_3m", ctx.now + timedelta(days=60)),
+        ScheduleReminder(case.id, ReminderKind.CHECKIN_2W, due(ReminderKind.CHECKIN_2W, ctx.now)),
+        ScheduleReminder(case.id, ReminderKind.CHECKIN_3M, due(ReminderKind.CHECKIN_3M, ctx.now)),
     ]
     if _mobility(case):
-        effects.append(ScheduleReminder(case.id, "checkin_mobility", ctx.now + timedelta(days=180)))
+        effects.append(
+            ScheduleReminder(case.id, ReminderKind.CHECKIN_MOBILITY, due(ReminderKind.CHECKIN_MOBILITY, ctx.now))
+        )
     return effects
 
 
 def _mobility(case: Case) -> bool:
-    return case.answers.reason is Reason.RELOCATION_VISA or case.answers.visa
+    """Article: the mobility-first roadmap is for a withdrawal that mobility drove (the reason), not merely one
+    where the employer had started visa steps."""
+    return case.answers.reason is Reason.RELOCATION_VISA
 
 
 def reentry_text(case: Case) -> str:
-    return REENTRY_PLAN + ("\n" + REENTRY_MOBILITY if _mobility(case) else "")
+    """The re-entry plan; leaving for another offer adds finalising that transition to the first two weeks."""
+    two_weeks = REENTRY_TWO_WEEKS + (REENTRY_TRANSITION if case.answers.reason is Reason.OTHER_OFFER else "")
+    lines = ["What comes next:", two_weeks, REENTRY_MONTHS]
+    if _mobility(case):
+        lines.append(REENTRY_MOBILITY)
+    return "\n".join(lines)
 
 
 def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
@@ -281,9 +335,18 @@ def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> St
         return Step(conv, (show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)))
     if value == "reentry":
         return Step(conv, (Say(reentry_text(case), case.id), *case_prompt(case, conv, ctx)))
+    if value == "accepted":
+        from exit_coach.flow import closeout  # the close-out builds on this module
+
+        return closeout.offer(conv, ctx)
+    if value == "reopen":
+        from exit_coach.flow import history
+
+        return history.reopen(conv, case, ctx)
     if value == "checkins":
         conv, effects = set_checkins(conv, True, ctx)
-        return Step(conv, (Say(checkins_note(case), case.id), *case_prompt(case, conv, ctx)), effects)
+        note = checkins_note(case) + _zone_note(conv)
+        return Step(conv, (Say(note, case.id), *case_prompt(case, conv, ctx)), effects)
     return close_case(conv, case, ctx)
 
 
@@ -297,6 +360,12 @@ def set_checkins(conv: Conversation, on: bool, ctx: Context) -> tuple[Conversati
         elif not on:
             effects.append(CancelReminders(case.id, CHECKIN_KINDS))
     return conv, tuple(effects)
+
+
+def _zone_note(conv: Conversation) -> str:
+    """Name the zone reminders follow when the user never chose one (it is UTC until they do)."""
+    clock = conv.profile.clock
+    return "" if clock.tz_source else f" They come in daytime {clock.tz} time; `settings` changes your time zone."
 
 
 def checkins_note(case: Case) -> str:
@@ -322,5 +391,5 @@ def choose_outcome(conv: Conversation, case: Case, value: str, ctx: Context) -> 
     case = replace(case, nudges=case.nudges + 1)
     conv = _save(conv, case)
     note = Say("Okay. I'll ask again in three days; don't let it drag on past your deadline.", case.id)
-    effects = (ScheduleReminder(case.id, "negotiation_check", ctx.now + timedelta(days=3)),)
+    effects = (ScheduleReminder(case.id, ReminderKind.NEGOTIATION_CHECK, ctx.now + NEGOTIATION_AGAIN),)
     return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)

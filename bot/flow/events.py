@@ -78,4 +78,6 @@ GLOBAL_COMMANDS: tuple[str, ...] = (
     "forget",
     "faq",
     "settings",
+    "closeout",
+    "reopen",
 )

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from exit_coach.flow.replies import FormField, Option
 from exit_coach.flow.state import Answers, Case, Profile
 from exit_coach.model import Channel, Reason, Signature, Stage
-from exit_coach.roadmap import NEGOTIABLE_STAGES
+from exit_coach.roadmap import negotiation_fits
 from exit_coach.text import looks_like_email, looks_like_phone, text_problem
 
 YES_NO = (Option("Yes", "yes"), Option("No", "no"))
@@ -54,7 +55,7 @@ class Question:
         return self.fields is not None
 
 
-def _answer(case: Case, **changes: object) -> Case:
+def _answer(case: Case, **changes: Any) -> Case:
     return replace(case, answers=replace(case.answers, **changes))
 
 
@@ -162,6 +163,32 @@ def _choose_stage(case: Case, value: str) -> Case:
     return replace(case, answers=Answers(stage=stage))
 
 
+def _choose_reason(case: Case, value: str) -> Case:
+    reason = Reason(value)
+    # a reason that terms can't fix drops an earlier "I'd stay for better terms" (asked only where it fits)
+    negotiable = case.answers.negotiable and negotiation_fits(case.answers.stage, reason)
+    return _answer(case, reason=reason, negotiable=negotiable)
+
+
+def _negotiating(case: Case) -> bool:
+    return case.answers.negotiable and negotiation_fits(case.answers.stage, case.answers.reason)
+
+
+def _main_channel_options(case: Case) -> tuple[Option, ...]:
+    # a phone relationship changes the plan between rounds (a call, then an email); when they have only
+    # just reached out a quick reply in writing fits either way, so "Phone" would change nothing there
+    phone = (Option("Phone", "phone"),) if case.answers.stage in (Stage.SCREENING, Stage.INTERVIEWING) else ()
+    return (Option("Email", "email"), *phone, Option("LinkedIn", "linkedin"))
+
+
+def _visa_matters(case: Case, _profile: Profile) -> bool:
+    """Article: visa petitions and relocation commitments matter at offer and after, and whenever they are
+    the reason."""
+    a = case.answers
+    relocation_reason = _withdrawing(case, _profile) and a.reason is Reason.RELOCATION_VISA
+    return a.stage in (Stage.OFFER, Stage.ACCEPTED) or relocation_reason
+
+
 def _choose_money(case: Case, value: str) -> Case:
     return _answer(case, relocation=value in ("relocation", "both"), signing_bonus=value in ("bonus", "both"))
 
@@ -183,18 +210,19 @@ QUESTIONS: tuple[Question, ...] = (
         choose=_choose_stage,
     ),
     Question(
-        "negotiable",
-        lambda c: "Would you still want this job if the pay, scope or flexibility changed?",
-        applies=_stage_is(*NEGOTIABLE_STAGES),
-        options=_yes_no,
-        choose=lambda c, v: _answer(c, negotiable=_yes(v)),
-    ),
-    Question(
         "reason",
         lambda c: "What's the main reason? You won't have to explain more than one line of it.",
         applies=_withdrawing,
         options=_reason_options,
-        choose=lambda c, v: _answer(c, reason=Reason(v)),
+        choose=_choose_reason,
+    ),
+    Question(
+        # article: negotiate when pay, scope or flexibility are the problem, before an offer is accepted
+        "negotiable",
+        lambda c: "Would you still want this job if the pay, scope or flexibility changed?",
+        applies=lambda c, p: negotiation_fits(c.answers.stage, c.answers.reason),
+        options=_yes_no,
+        choose=lambda c, v: _answer(c, negotiable=_yes(v)),
     ),
     Question(
         "recruiter",
@@ -212,6 +240,17 @@ QUESTIONS: tuple[Question, ...] = (
         title="Your recruiter",
     ),
     Question(
+        # article: tell the recruiter first and let them relay; contacting the team as well is the user's call
+        "relay",
+        lambda c: "Should your recruiter pass the news on, or will you also contact the hiring team yourself?",
+        applies=lambda c, p: _withdrawing(c, p) and c.answers.via_recruiter and not _negotiating(c),
+        options=lambda c: (
+            Option("Let the recruiter pass it on", "relay", "primary"),
+            Option("I'll contact the team too", "direct"),
+        ),
+        choose=lambda c, v: _answer(c, tell_employer_too=v == "direct"),
+    ),
+    Question(
         "rapport",
         lambda c: "Did you build a personal rapport with the hiring manager?",
         applies=_stage_is(Stage.FINAL),
@@ -222,7 +261,7 @@ QUESTIONS: tuple[Question, ...] = (
         "main_channel",
         lambda c: "How have you mostly been in touch with them?",
         applies=_stage_is(*EARLY_STAGES),
-        options=lambda c: (Option("Email", "email"), Option("Phone", "phone"), Option("LinkedIn", "linkedin")),
+        options=_main_channel_options,
         choose=lambda c, v: _answer(c, main_channel=Channel(v)),
     ),
     Question(
@@ -253,8 +292,8 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "visa",
-        lambda c: "Has the employer started visa sponsorship or relocation steps for you?",
-        applies=_stage_is(Stage.ACCEPTED),
+        lambda c: "Has the employer started a visa petition or committed relocation support for you?",
+        applies=_visa_matters,
         options=_yes_no,
         choose=lambda c, v: _answer(c, visa=_yes(v)),
     ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from exit_coach.flow.state import ScreenRef
 from exit_coach.model import Draft, Finding
 
 
@@ -97,6 +98,11 @@ class ShowRevision:
     actions: tuple[Option, ...]
     mailto: str | None
     to_hint: str = ""
+
+    @property
+    def question(self) -> str:
+        """The screen id its buttons answer (`rev:3`), so a front end never spells it by hand."""
+        return ScreenRef("rev", self.number).id
 
 
 @dataclass(frozen=True)

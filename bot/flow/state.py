@@ -7,10 +7,12 @@ the export agree on what a case means.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+from exit_coach.reminders import UserClock
 
 
 class Phase(StrEnum):
@@ -29,6 +31,30 @@ class Phase(StrEnum):
         return self not in (Phase.CLOSED, Phase.CANCELLED, Phase.STAYED)
 
 
+_REF = re.compile(r"(?P<screen>[a-z_]{1,20})(?::(?P<revision>[0-9]{1,6}))?")
+
+
+@dataclass(frozen=True)
+class ScreenRef:
+    """A screen id such as `plan` or `rev:3`, as named fields."""
+
+    screen: str
+    revision: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> ScreenRef | None:
+        """The id's fields, or None for anything that is not a well-formed screen id (never raises)."""
+        match = _REF.fullmatch(text or "")
+        if match is None:
+            return None
+        number = match.group("revision")
+        return cls(match.group("screen"), int(number) if number is not None else None)
+
+    @property
+    def id(self) -> str:
+        return self.screen if self.revision is None else f"{self.screen}:{self.revision}"
+
+
 @dataclass(frozen=True)
 class Answers:
     """What the user told us about one application; None means not asked yet."""
@@ -45,6 +71,7 @@ class Answers:
     signing_bonus: bool = False
     visa: bool = False
     keep_door_open: bool = False
+    tell_employer_too: bool = False
 
 
 LOG_LIMIT = 500
@@ -96,6 +123,8 @@ class Case:
     went_out: tuple[DraftKind, ...] = ()
     """Draft kinds already sent or called, so the sequence never offers one twice."""
     nudges: int = 0
+    withdrawn_before: tuple[str, ...] = ()
+    """When earlier withdrawals of this case went out (ISO, UTC), kept when the case is reopened."""
 
     @property
     def title(self) -> str:
@@ -115,11 +144,30 @@ class Case:
 
 
 @dataclass(frozen=True)
+class CloseoutBatch:
+    """After accepting another offer: the other open cases still to send or skip, with one nudge for them all."""
+
+    cases: tuple[str, ...] = ()
+    total: int = 0
+    anchor: str = ""
+    """The case the batch's one reminder row hangs on (reminder rows belong to a case)."""
+    nudges: int = 0
+
+
+@dataclass(frozen=True)
 class Profile:
     signature: Signature = field(default_factory=Signature)
     checkins: bool = False
     """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
+    clock: UserClock = field(default_factory=UserClock)
+    """Time zone, quiet hours and weekends: when reminders may come and how times are shown."""
+    last_reminder: str | None = None
+    """"kind:case_id" of the newest reminder shown, so `snooze` / `stop these` typed in the terminal answer it."""
+    snoozes: int = 0
+    stops: int = 0
+    closeout: CloseoutBatch | None = None
+    """How often this user snoozed / stopped reminders (for `coach stats`, aggregated)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +222,7 @@ def situation_of(case: Case, conversation: Conversation) -> Situation:
         visa=a.visa,
         keep_door_open=a.keep_door_open,
         negotiable=a.negotiable,
+        tell_employer_too=a.tell_employer_too,
         company=case.company,
         role=case.role,
         contact=case.contact,

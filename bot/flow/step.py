@@ -10,32 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
 
-from exit_coach.flow import drafting
+from exit_coach.flow import closeout, drafting, followup
 from exit_coach.flow.commands import answer_pending, run_command, save_signature
 from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
 from exit_coach.flow.outcome import Context, Step
-from exit_coach.flow.questions import BY_ID, Problem, clean_text, next_question
-from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
+from exit_coach.flow.questions import BY_ID, Problem, next_question
+from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ShowRevision
+from exit_coach.flow.screens import case_prompt, live_screen, prompt
 from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
-from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
-from exit_coach.flow.view import GLOBAL_PENDING, case_prompt, prompt
+from exit_coach.flow.texts import FOREIGN, STALE, WELCOME
+from exit_coach.flow.view import GLOBAL_PENDING
 
 MAX_TEXT = 4000
-AFTER_QUESTIONS = {
-    "plan": drafting.choose_plan,
-    "no_action": drafting.choose_no_action,
-    "rev": drafting.revision_action,
-    "switch": drafting.switch_channel,
-    "after": drafting.choose_after,
-    "outcome": drafting.choose_outcome,
-}
-"""Where a pick goes once the roadmap questions are answered (question id prefix -> handler)."""
 
 
 def step(state: Conversation, event: Event, ctx: Context) -> Step:
     """Apply one event to one user's conversation."""
+    return closeout.track(state, _route(state, event, ctx), ctx)
+
+
+def _route(state: Conversation, event: Event, ctx: Context) -> Step:
     if isinstance(event, Text):
         return _text(_in_thread_of(state, event.case_id), event.text, ctx)
     if isinstance(event, Command):
@@ -52,7 +47,7 @@ def step(state: Conversation, event: Event, ctx: Context) -> Step:
     if isinstance(event, SubmitForm):
         return _submit(state, event.question, event.values, event.case_id, ctx)
     if isinstance(event, ReminderDue):
-        return _reminder(state, event, ctx)
+        return followup.reminder_due(state, event.kind, event.case_id, ctx)
     return _with_prompt(state, ctx, Say("I didn't understand that."))
 
 
@@ -94,6 +89,10 @@ def _text(conv: Conversation, raw: str, ctx: Context) -> Step:
         return _with_prompt(conv, ctx, Say("I didn't catch that."))
     if len(text) > MAX_TEXT:
         return _with_prompt(conv, ctx, Say(f"That's too long ({len(text):,} characters; the limit is {MAX_TEXT:,})."))
+    if (answered := followup.typed(conv, text, ctx)) is not None:
+        return answered
+    if " ".join(text.lower().rstrip(".!").split()) in closeout.PHRASES:
+        return closeout.command(conv, ctx)
     word, _, arg = text.lstrip("/").partition(" ")
     if word.lower() in (*GLOBAL_COMMANDS, "start", "new") and (not arg or word.lower() == "faq"):
         return step(conv, Command(word.lower(), arg), ctx)
@@ -111,7 +110,7 @@ def _choices(shown: Reply) -> tuple[tuple[Option, ...], str]:
     if isinstance(shown, Ask):
         return shown.options, shown.question
     if isinstance(shown, ShowRevision):
-        return shown.actions, f"rev:{shown.number}"
+        return shown.actions, shown.question
     return (), ""
 
 
@@ -132,6 +131,8 @@ def _answer_text(conv: Conversation, shown: Reply, text: str, case_id: str | Non
 
 
 def _choose(conv: Conversation, event: Choose, ctx: Context) -> Step:
+    if event.question.startswith(followup.REMIND_PREFIX):
+        return followup.choose(conv, event.question, event.value, event.case_id, ctx)
     if event.question in GLOBAL_PENDING:
         if event.question in ("faq", "cases") or conv.pending == event.question:
             return answer_pending(conv, event.question, event.value, ctx)
@@ -145,9 +146,11 @@ def _choose(conv: Conversation, event: Choose, ctx: Context) -> Step:
     if event.value not in {o.value for o in options}:
         return _with_prompt(conv, ctx, Say("That isn't one of the options."))
     conv = replace(conv, active=case.id, pending=None)
-    handler = AFTER_QUESTIONS.get(event.question.split(":")[0])
-    if handler is not None:
-        return handler(conv, case, event.value, ctx)
+    if case.phase is not Phase.ASKING:
+        screen = live_screen(case, event.question)
+        if screen is None or screen.choose is None:
+            return _with_prompt(conv, ctx, Say(STALE))
+        return screen.choose(conv, case, event.value, ctx)
     question = BY_ID[event.question]
     assert question.choose is not None
     return _advance(conv, question.choose(case, event.value), event.question, ctx)
@@ -170,17 +173,19 @@ def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_i
         if conv.pending != question:
             return _with_prompt(conv, ctx, Say(STALE))
         return save_signature(conv, values, ctx)
+    if question in followup.SETTINGS_FORMS:
+        return followup.submit_setting(conv, question, values, ctx)
     case = conv.case(case_id)
     if case is None:
         return _with_prompt(conv, ctx, Say(FOREIGN if case_id else STALE))
     if case.question != question or not case.phase.is_open:
         return _with_prompt(conv, ctx, Say(STALE))
     conv = replace(conv, active=case.id, pending=None)
-    if question.startswith("edit:"):
-        body = clean_text(values.get("body", ""), label="The message", max_length=4000, multiline=True)
-        if isinstance(body, Problem) or not body:
-            return _with_prompt(conv, ctx, Say(body.message if isinstance(body, Problem) else "The message is empty."))
-        return drafting.submit_edit(conv, case, body, ctx)
+    if case.phase is not Phase.ASKING:
+        screen = live_screen(case, question)
+        if screen is None or screen.submit is None:
+            return _with_prompt(conv, ctx, Say(STALE))
+        return screen.submit(conv, case, values, ctx)
     q = BY_ID.get(question)
     if q is None or q.submit is None:
         return _with_prompt(conv, ctx, Say(STALE))
@@ -189,30 +194,6 @@ def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_i
         return _with_prompt(conv, ctx, Say(got.message))
     case, profile = got
     return _advance(replace(conv, profile=profile), case, question, ctx)
-
-
-def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
-    """A due reminder: nudge an unsent message, or deliver an opt-in check-in; silent when moot."""
-    case = conv.case(event.case_id)
-    if case is None:
-        return Step(conv, ())
-    if event.kind == "nudge_send":
-        if case.phase not in (Phase.PLANNED, Phase.DRAFTING) or case.nudges >= drafting.NUDGE_LIMIT:
-            return Step(conv, ())
-        case = replace(case, nudges=case.nudges + 1)
-        conv = conv.with_case(case)
-        note = Say(
-            f"A nudge about {case.title}: your message isn't marked as sent yet. "
-            "Sending it soon is kinder than silence.",
-            case.id,
-        )
-        effects = (ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(days=1)),)
-        return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
-    if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:
-        return Step(conv, (Say(CHECKIN_TEXT["negotiation_check"], case.id), *case_prompt(case, conv, ctx)))
-    if event.kind in CHECKIN_TEXT and event.kind.startswith("checkin") and conv.profile.checkins:
-        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[event.kind]}", case.id),))
-    return Step(conv, ())
 
 
 __all__ = ["Context", "Step", "open_case", "start", "step"]

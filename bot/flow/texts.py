@@ -23,7 +23,9 @@ HELP = (
     "help — this list · back — the previous question · cancel — close this case · "
     "restart — start this case over · status — where this case stands · cases — list and switch cases · "
     "start — a new case · history — what happened so far · export — all your data · "
-    "forget — delete all your data · faq — common questions · settings — signature and check-ins"
+    "forget — delete all your data · faq — common questions · "
+    "settings — signature, check-ins, time zone and quiet hours · "
+    "closeout — after accepting another offer, close out the rest · reopen — a withdrawn case came back"
 )
 
 
@@ -65,6 +67,13 @@ FAQ: tuple[FaqEntry, ...] = (
         "promptly, briefly and kindly.",
     ),
     FaqEntry(
+        "public",
+        "The process was bad. Can I say so in a review or a post?",
+        "Keep criticism out of public places: reviews and posts follow you, and a neutral exit protects your "
+        "reputation. If you want to give feedback, give it privately and constructively, ideally through "
+        "the recruiter.",
+    ),
+    FaqEntry(
         "channel",
         "Email or phone?",
         "Email for early stages. A call when you had several interviews and a rapport, got an offer, or "
@@ -72,10 +81,12 @@ FAQ: tuple[FaqEntry, ...] = (
     ),
 )
 
-REENTRY_PLAN = (
-    "What comes next:\n"
+REENTRY_TWO_WEEKS = (
     "• Within two weeks: let your references know, update your job tracker, and write down the criteria "
-    "that made this decision, so the next one is easier.\n"
+    "that made this decision, so the next one is easier."
+)
+REENTRY_TRANSITION = " Since you're leaving for another offer, finalise that transition properly in these two weeks."
+REENTRY_MONTHS = (
     "• In one to three months: refresh your résumé and cover letter, and pick one focused thing to learn "
     "for the roles you want."
 )
@@ -83,11 +94,17 @@ REENTRY_MOBILITY = (
     "• In three to twelve months: since relocation or visas drove this, sketch a mobility-first roadmap: "
     "where, when, and which employers sponsor."
 )
+RELAY_FOLLOW_UP = "In a day or two, check that they confirmed it reached the hiring team, and tick it off below."
+SEND_ANYWAY = "Before it goes out: {problems}. Send it anyway, or go back to the draft?"
 
 CHECKIN_TEXT: dict[str, str] = {
     "checkin_2w": "Two-week check-in: have you told your references, updated your tracker and written down "
     "your decision criteria?",
+    "checkin_2w_transition": "Two-week check-in: have you told your references, updated your tracker, written "
+    "down your decision criteria and finalised the move to your new role?",
     "checkin_3m": "Check-in: a good moment to refresh your résumé and cover letter and pick one thing to learn.",
     "checkin_mobility": "Check-in: how is your mobility-first plan going — places, timing, sponsors?",
     "negotiation_check": "Your decision deadline has come. Did the negotiation work?",
+    "relay_check": "Did your recruiter confirm your news reached the hiring team? If not, a short nudge to them "
+    "is fine; tick it off once they have.",
 }

@@ -1,8 +1,9 @@
 """Turning state into replies: the current question, the plan, a revision, the checklist.
 
-Pure functions of (conversation, case, context). The flow calls `prompt` after
-every step to show the user where they are, so a reply a day later, a restart
-or a stale click always ends with the right question on screen.
+Pure functions of (conversation, case, context). Which of them shows when is
+declared in `exit_coach.flow.screens`, whose `prompt` the flow calls after
+every step, so a reply a day later, a restart or a stale click always ends
+with the right question on screen.
 """
 
 from __future__ import annotations
@@ -25,15 +26,18 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from exit_coach.flow.state import Case, Conversation, Phase, Revision, situation_of
-from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED
-from exit_coach.model import Action, Channel, Draft, DraftKind, Plan, Reason
-from exit_coach.roadmap import plan_for
+from exit_coach.flow.state import Case, Conversation, Phase, Revision, ScreenRef, situation_of
+from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, SEND_ANYWAY
+from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Plan, Reason
+from exit_coach.reminders import shown as local
+from exit_coach.roadmap import plan_for, switch_channels
 
 MAILTO_LIMIT = 1800
 """Longer mailto: links are cut off by some mail apps; past this we offer copy instead."""
 
-GLOBAL_PENDING = ("faq", "cases", "forget", "settings", "settings_signature")
+GLOBAL_PENDING = (
+    "faq", "cases", "forget", "settings", "settings_signature", "settings_tz", "settings_quiet", "closeout", "reopen",
+)
 
 
 def plan_of(case: Case, conv: Conversation, ctx: Context) -> Plan:
@@ -76,31 +80,58 @@ def _mailto(subject: str, body: str) -> str | None:
     return url if len(url) <= MAILTO_LIMIT else None
 
 
+RISKY_CODES = ("placeholder", "negative", "no_withdrawal")
+"""Findings that make "Mark as sent" ask once: a gap, criticism, or no clear decision would go out."""
+
+
+def risky_findings(rev: Revision) -> tuple[Finding, ...]:
+    """The findings of `rev` worth one confirmation before it is recorded as sent."""
+    if rev.kind is DraftKind.NEGOTIATION_EMAIL:  # a negotiation asks, it doesn't withdraw
+        return tuple(f for f in rev.findings if f.code in RISKY_CODES and f.code != "no_withdrawal")
+    return tuple(f for f in rev.findings if f.code in RISKY_CODES)
+
+
 def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
-    style = rev.style
+    """The buttons under a revision: only controls that can change this draft (see `restyles`)."""
     actions: list[Option] = []
     if not rev.edited:  # restyling re-renders the template: it would silently drop the user's own words
-        actions.append(Option("Longer" if style.shorter else "Shorter", "shorter"))
-        if case.answers.reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
-            actions.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
-        if rev.kind is not DraftKind.NEGOTIATION_EMAIL:
-            # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
-            if case.answers.reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
-                actions.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
-            actions.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
+        actions += restyle_options(case, rev)
     actions.append(Option("Edit", "edit"))
-    actions.append(Option("Switch channel", "switch"))
+    if channels_to_switch_to(case):
+        actions.append(Option("Switch channel", "switch"))
     if rev.kind is DraftKind.PHONE_SCRIPT:
         actions.append(Option("Call done", "call_done", "primary"))
     else:
         actions.append(Option("Mark as sent", "sent", "primary"))
-    if case.sent_at and rev.kind in FINISHABLE:
-        # the recruiter's note went out and they may relay it; a call and its confirming email stay required
-        actions.append(Option("Finish: the recruiter passes it on", "finish"))
     return tuple(actions)
 
 
-FINISHABLE = (DraftKind.EMAIL, DraftKind.LINKEDIN)
+def channels_to_switch_to(case: Case) -> tuple[Channel, ...]:
+    """Where the latest revision could go instead (see `exit_coach.roadmap.switch_channels`)."""
+    rev = case.latest
+    if rev is None or case.answers.stage is None:
+        return ()
+    return switch_channels(
+        case.answers.stage,
+        via_recruiter=case.answers.via_recruiter,
+        current=rev.channel,
+        negotiate=rev.kind is DraftKind.NEGOTIATION_EMAIL,
+    )
+
+
+def restyle_options(case: Case, rev: Revision) -> list[Option]:
+    """Shorter / Warmer / reason / door, each offered only where the templates give it something to change."""
+    style, reason = rev.style, case.answers.reason
+    out = [Option("Longer" if style.shorter else "Shorter", "shorter")]
+    if reason is not Reason.RED_FLAGS:  # red flags: a plain thanks, never warmer praise
+        out.append(Option("Less warm" if style.warmer else "Warmer", "warmer"))
+    if rev.kind is DraftKind.NEGOTIATION_EMAIL:
+        return out  # a negotiation has no reason line or door-open line to toggle
+    # no reason line exists to toggle for red flags (kept out on purpose) or an unspecified reason
+    if reason not in (Reason.RED_FLAGS, Reason.UNSPECIFIED):
+        out.append(Option("No reason" if style.include_reason else "Add reason", "reason"))
+    out.append(Option("Drop door-open line" if style.door_open else "Keep door open", "door"))
+    return out
 
 
 def show_revision(case: Case, rev: Revision) -> ShowRevision:
@@ -133,10 +164,9 @@ def ask_question(case: Case, conv: Conversation) -> Reply:
 
 def plan_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     plan = plan_of(case, conv, ctx)
+    options: tuple[Option, ...] = (Option("Show my drafts", "draft", "primary"),)
     if plan.action is Action.NEGOTIATE:
         options = (Option("Draft the negotiation email", "draft", "primary"), Option("Withdraw instead", "withdraw"))
-    else:
-        options = (Option("Show my drafts", "draft", "primary"),)
     return Ask("plan", "Ready for the draft?", options, case.id)
 
 
@@ -147,46 +177,24 @@ def after_sent_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     options += (Option("What comes next", "reentry"),)
     if not conv.profile.checkins:
         options += (Option("Check in with me later", "checkins"),)
-    options += (Option("Close this case", "close"),)
+    if any(c.id != case.id and c.phase.is_open and not c.sent_at for c in conv.cases):
+        options += (Option("I accepted another offer", "accepted"),)
+    options += (Option("They came back with a better offer", "reopen"), Option("Close this case", "close"))
     return Ask("after", "Tick off what you've done, or see what comes next.", options, case.id)
 
 
-def prompt(conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
-    """Show the user where they are now: the pending question, or the active case's next step."""
-    if conv.pending:
-        return (pending_prompt(conv),)
-    case = conv.active_case
-    if case is None:
-        return (Say("No case is open. Type `start` to begin one, or `cases` to pick up an earlier one."),)
-    return case_prompt(case, conv, ctx)
+def no_action_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    return Ask(
+        "no_action",
+        "Nothing to send for now. What would you like to do?",
+        (Option("They've reached out after all", "reached_out"), Option("Close this case", "close")),
+        case.id,
+    )
 
 
-def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
-    q = case.question or ""
-    if case.phase is Phase.ASKING:
-        return (ask_question(case, conv),)
-    if case.phase is Phase.PLANNED:
-        return (plan_choice(case, conv, ctx),)
-    if case.phase is Phase.NO_ACTION:
-        return (
-            Ask(
-                "no_action",
-                "Nothing to send for now. What would you like to do?",
-                (Option("They've reached out after all", "reached_out"), Option("Close this case", "close")),
-                case.id,
-            ),
-        )
-    if case.phase is Phase.DRAFTING and case.latest:
-        if q.startswith("switch:"):
-            return (switch_choice(case),)
-        if q.startswith("edit:"):
-            return (edit_form(case),)
-        return (show_revision(case, case.latest),)
-    if case.phase is Phase.NEGOTIATING:
-        return (negotiation_choice(case),)
-    if case.phase is Phase.SENT:
-        return (after_sent_choice(case, conv, ctx),)
-    return (Say(f"{case.title} is closed. Type `start` for a new case or `cases` to pick another."),)
+def latest_revision(case: Case, conv: Conversation, ctx: Context) -> ShowRevision:
+    assert case.latest is not None  # the screen table shows a revision screen only when there is one
+    return show_revision(case, case.latest)
 
 
 CASES_SHOWN = 24
@@ -196,17 +204,32 @@ CASES_SHOWN = 24
 def case_options(conv: Conversation) -> tuple[Option, ...]:
     newest_first = list(reversed(conv.cases))
     shown = [c for c in newest_first if c.phase.is_open] + [c for c in newest_first if not c.phase.is_open]
-    return tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in shown[:CASES_SHOWN])
+    clock = conv.profile.clock
+    return tuple(
+        Option(f"{c.title} ({c.phase.value}) · opened {local(c.created_at, clock, zone=False)}", c.id)
+        for c in shown[:CASES_SHOWN]
+    )
 
 
-def switch_choice(case: Case) -> Ask:
-    current = case.latest.channel if case.latest else None
-    offered = [c for c in Channel if c is not current and (c is not Channel.RECRUITER or case.answers.via_recruiter)]
+def send_anyway_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    rev = case.latest
+    assert rev is not None
+    problems = "; ".join(f.message.rstrip(".") for f in risky_findings(rev))
+    return Ask(
+        case.question or "confirm_send",
+        SEND_ANYWAY.format(problems=problems),
+        (Option("Back to the draft", "back", "primary"), Option("Send it anyway", "anyway", "danger")),
+        case.id,
+    )
+
+
+def switch_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    offered = channels_to_switch_to(case)
     options = tuple(Option(c.value.capitalize(), c.value) for c in offered)
     return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
 
 
-def edit_form(case: Case) -> AskForm:
+def edit_form(case: Case, conv: Conversation | None = None, ctx: Context | None = None) -> AskForm:
     body = case.latest.body if case.latest else ""
     return AskForm(
         question=case.question or "edit",
@@ -218,7 +241,7 @@ def edit_form(case: Case) -> AskForm:
     )
 
 
-def negotiation_choice(case: Case) -> Ask:
+def negotiation_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     return Ask(
         "outcome",
         "How did the negotiation go?",
@@ -242,6 +265,14 @@ def pending_prompt(conv: Conversation) -> Reply:
             "Delete everything I keep about you, every case and draft? This can't be undone.",
             (Option("Yes, delete it all", "yes", "danger"), Option("No, keep it", "no")),
         )
+    if conv.pending in ("settings_tz", "settings_quiet", "closeout", "reopen"):
+        from exit_coach.flow import closeout, followup, history  # they build on this module
+
+        if conv.pending == "closeout":
+            return closeout.pending_prompt(conv)
+        if conv.pending == "reopen":
+            return history.pending_prompt(conv)
+        return followup.settings_form(conv)
     if conv.pending == "settings_signature":
         return AskForm(
             "settings_signature",
@@ -249,13 +280,17 @@ def pending_prompt(conv: Conversation) -> Reply:
             "How do you sign your messages?",
             signature_fields(None, conv.profile),
         )
+    from exit_coach.flow.followup import settings_line, settings_options
+
     checkins = "on" if conv.profile.checkins else "off"
     return Ask(
         "settings",
-        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}.",
+        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}. "
+        + settings_line(conv.profile.clock),
         (
             Option("Change my signature", "signature"),
             Option("Turn check-ins off" if conv.profile.checkins else "Turn check-ins on", "checkins"),
+            *settings_options(conv.profile.clock),
             Option("Done", "done"),
         ),
     )
@@ -269,14 +304,16 @@ def overview(conv: Conversation) -> tuple[CaseOverview, ...]:
         lines: tuple[ChecklistLine, ...] = ()
         if case.answers.stage is not None:
             lines = checklist_lines(case, plan_for(situation_of(case, conv)))
-        out.append(CaseOverview(case.id, case.title, f"{stage} · {case.phase.value.replace('_', ' ')}", lines))
+        opened = local(case.created_at, conv.profile.clock)
+        where = f"{stage} · {case.phase.value.replace('_', ' ')} · opened {opened}"
+        out.append(CaseOverview(case.id, case.title, where, lines))
     return tuple(out)
 
 
 def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> AskForm | Say:
     """The form to open for a "Fill in" click on `question`, or a note saying why there is none."""
     closed = Say(FORM_CLOSED, case_id)
-    if conv.pending == question == "settings_signature":
+    if conv.pending == question and question in ("settings_signature", "settings_tz", "settings_quiet"):
         shown = pending_prompt(conv)
         return shown if isinstance(shown, AskForm) else closed
     case = conv.case(case_id)
@@ -287,4 +324,21 @@ def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> As
     if case.phase is Phase.ASKING:
         shown = ask_question(case, conv)
         return shown if isinstance(shown, AskForm) else closed
-    return edit_form(case) if question.startswith("edit:") and case.latest else closed
+    ref = ScreenRef.parse(question)
+    if ref is None or ref.screen != "edit" or case.phase is not Phase.DRAFTING or case.latest is None:
+        return closed
+    return edit_form(case) if ref.revision == case.latest.number else closed
+
+
+def prompt(conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    """Where the user is now; the screen table decides (see `exit_coach.flow.screens.prompt`)."""
+    from exit_coach.flow import screens  # the screen table is built from this module's displays
+
+    return screens.prompt(conv, ctx)
+
+
+def case_prompt(case: Case, conv: Conversation, ctx: Context) -> tuple[Reply, ...]:
+    """What `case` shows now (see `exit_coach.flow.screens.case_prompt`)."""
+    from exit_coach.flow import screens
+
+    return screens.case_prompt(case, conv, ctx)

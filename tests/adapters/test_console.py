@@ -39,8 +39,7 @@ FINAL_WITH_RAPPORT = [
     "Acme",
     "Data Engineer",
     "Dana Reyes",  # the details form
-    "After the final interview",
-    "no",  # stage (by label), negotiable
+    "After the final interview",  # stage (by label); another offer asks no "would you stay?"
     "1",
     "no",
     "yes",
@@ -64,7 +63,7 @@ def test_piped_conversation_reaches_a_phone_script_and_exits_cleanly(tmp_path: P
 
 
 def test_a_new_process_resumes_at_the_same_question(tmp_path: Path) -> None:
-    first = chat(tmp_path, FINAL_WITH_RAPPORT[:5])  # stops after "negotiable", at the reason question
+    first = chat(tmp_path, FINAL_WITH_RAPPORT[:4])  # stops after the stage, at the reason question
     assert first.returncode == 0, first.stderr
     assert "What's the main reason?" in first.stdout.splitlines()[-8:][0] or "What's the main reason?" in first.stdout
     second = chat(tmp_path, ["status"])
@@ -79,11 +78,11 @@ def test_the_whole_way_to_sent_then_history_and_export(tmp_path: Path) -> None:
         "Analyst",
         "",  # no contact name
         "3",
-        "no",
         "2",
         "no",
+        "no",
         "1",
-        "no",  # screening, not negotiable, not a fit, no recruiter, email, no door
+        "no",  # screening, not a fit, not negotiable, no recruiter, email, no door
         "Sam Lee",
         "sam@example.com",
         "",
@@ -128,14 +127,14 @@ def test_two_users_do_not_see_each_other(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["{{ 7*7 }}", "<!channel>"])
 def test_template_syntax_and_mentions_stay_literal_in_the_terminal(tmp_path: Path, bad: str) -> None:
-    answers = [bad, "Analyst", "", "3", "no", "1", "no", "1", "no", "Sam", "sam@example.com", "", "1"]
+    answers = [bad, "Analyst", "", "3", "1", "no", "1", "no", "Sam", "sam@example.com", "", "1"]
     result = chat(tmp_path, answers)
     assert result.returncode == 0, result.stderr
     assert bad in result.stdout
 
 
 def test_back_on_the_first_line_of_the_edit_form_leaves_it(tmp_path: Path) -> None:
-    answers = ["Acme", "Analyst", "Dana", "3", "no", "2", "no", "1", "no", "Sam Lee", "sam@example.com", "",
+    answers = ["Acme", "Analyst", "Dana", "3", "2", "no", "no", "1", "no", "Sam Lee", "sam@example.com", "",
                "1", "Edit", "back", "status"]
     result = chat(tmp_path, answers)
     assert result.returncode == 0, result.stderr

@@ -35,10 +35,10 @@ def test_back_goes_back_exactly_one_question() -> None:
     talk.start()
     talk.fill(company="Acme", role="Analyst")
     talk.click("screening")
-    talk.click("no")
-    assert talk.question == "reason"
-    talk.say("back")
+    talk.click("compensation")
     assert talk.question == "negotiable"
+    talk.say("back")
+    assert talk.question == "reason"
     talk.say("back")
     assert talk.question == "stage"
     talk.say("back")
@@ -199,15 +199,18 @@ def test_edit_becomes_the_next_revision_and_is_linted() -> None:
     assert {"negative", "no_thanks", "no_withdrawal"} <= codes
 
 
-def test_switch_channel_to_linkedin_late_is_flagged() -> None:
+@pytest.mark.parametrize("stage", ["final", "offer", "accepted"])
+def test_switch_channel_never_offers_linkedin_late(stage: str) -> None:
+    """Article rule: a LinkedIn message is acceptable only early and informal (issue 7, point 9)."""
     talk = Talk()
-    answer_through(talk, stage="offer", negotiable="no", reason="other_offer", recruiter="no", door="no")
+    answer_through(talk, stage=stage, reason="other_offer", recruiter="no", rapport="yes", signed="no",
+                   money="none", door="no")
     talk.click("draft")
     talk.click("switch")
-    talk.click("linkedin")
-    rev = talk.revision()
-    assert rev.draft.channel.value == "linkedin"
-    assert "wrong_channel" in {f.code for f in rev.findings}
+    assert "linkedin" not in {o.value for o in talk.last.options}
+    before = talk.case
+    talk.send(Choose("linkedin", talk.question, talk.case.id))  # an old or forged button
+    assert talk.case.latest == before.latest, "no LinkedIn draft is made"
 
 
 def test_mailto_link_carries_subject_and_body() -> None:
@@ -420,7 +423,7 @@ def test_changing_the_stage_drops_answers_that_belonged_to_the_old_one() -> None
     talk = Talk()
     talk.start()
     talk.fill(company="Acme", role="Analyst")
-    for value in ("accepted", "no", "relocation_visa", "no", "yes", "both", "yes"):
+    for value in ("accepted", "relocation_visa", "no", "yes", "both", "yes"):
         talk.click(value)
     assert talk.case.answers.visa and talk.case.answers.relocation
     while talk.question != "stage":
@@ -452,7 +455,7 @@ def test_back_after_they_reached_out_goes_back_one_question_at_a_time() -> None:
     talk.fill(company="Acme", role="Analyst")
     talk.click("no_response")
     talk.click("reached_out")
-    assert talk.question == "negotiable"
+    assert talk.question == "reason"
     talk.say("back")
     assert talk.question == "stage"
     talk.say("back")

@@ -11,9 +11,8 @@ from tests.core.conversation import SIGNATURE, Talk, answer_through
 
 # The questions each stage asks, in order, with the answers this table gives.
 STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
-    Stage.APPLIED: [
+    Stage.APPLIED: [  # no conversation yet: nothing to negotiate on
         ("stage", "applied"),
-        ("negotiable", "no"),
         ("reason", "other_offer"),
         ("recruiter", "no"),
         ("main_channel", "email"),
@@ -21,23 +20,22 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
     ],
     Stage.SCREENING: [
         ("stage", "screening"),
-        ("negotiable", "no"),
         ("reason", "not_a_fit"),
+        ("negotiable", "no"),
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "yes"),
     ],
     Stage.INTERVIEWING: [
         ("stage", "interviewing"),
-        ("negotiable", "no"),
         ("reason", "personal"),
+        ("negotiable", "no"),
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "no"),
     ],
-    Stage.FINAL: [
+    Stage.FINAL: [  # another offer: better terms here change nothing, so it isn't asked
         ("stage", "final"),
-        ("negotiable", "no"),
         ("reason", "other_offer"),
         ("recruiter", "no"),
         ("rapport", "yes"),
@@ -45,14 +43,14 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
     ],
     Stage.OFFER: [
         ("stage", "offer"),
-        ("negotiable", "no"),
         ("reason", "compensation"),
+        ("negotiable", "no"),
         ("recruiter", "no"),
+        ("visa", "no"),
         ("door", "no"),
     ],
-    Stage.ACCEPTED: [
+    Stage.ACCEPTED: [  # never "would you stay for better terms?" once accepted
         ("stage", "accepted"),
-        ("negotiable", "no"),
         ("reason", "relocation_visa"),
         ("recruiter", "no"),
         ("signed", "yes"),
@@ -127,7 +125,7 @@ def test_no_response_needs_no_message_and_can_turn_into_applied() -> None:
     assert "no action is needed" in " ".join(plan.reasoning)
     assert talk.question == "no_action"
     talk.click("reached_out")
-    assert talk.question == "negotiable", "once they reach out it becomes an 'applied' case"
+    assert talk.question == "reason", "once they reach out it becomes an 'applied' case"
     assert talk.case.answers.stage is Stage.APPLIED
 
 
@@ -190,38 +188,86 @@ def test_negotiation_that_works_closes_the_case_as_stayed() -> None:
 
 def test_withdraw_instead_of_negotiating() -> None:
     talk = Talk()
-    answer_through(talk, stage="offer", negotiable="yes", reason="other_offer", recruiter="no", door="no")
+    answer_through(talk, stage="offer", negotiable="yes", reason="compensation", recruiter="no", door="no")
+    assert talk.plan().action == "negotiate"
     talk.click("withdraw")
     assert talk.plan().action == "withdraw"
 
 
-def test_recruiter_is_told_first_with_a_recruiter_note() -> None:
+@pytest.mark.parametrize(
+    ("stage", "reason"),
+    [("accepted", "compensation"), ("offer", "other_offer"), ("interviewing", "red_flags"), ("applied", "personal")],
+)
+def test_would_you_stay_for_better_terms_is_asked_only_where_negotiation_fits(stage: str, reason: str) -> None:
+    """Article rule: negotiate before accepting, when terms can fix it; not for red flags or another offer,
+    never at accepted, not before any conversation (issue 7, point 1)."""
+    talk = Talk()
+    answers = dict(stage=stage, reason=reason, recruiter="no", main_channel="email", signed="no", money="none",
+                   door="no")
+    answer_through(talk, **answers)
+    assert "negotiable" not in talk.case.asked
+    assert talk.plan().action == "withdraw"
+
+
+def test_the_reason_is_asked_before_would_you_stay() -> None:
+    talk = Talk()
+    answer_through(talk, stage="interviewing", reason="compensation", negotiable="yes", recruiter="no",
+                   main_channel="email", door="no")
+    asked = list(talk.case.asked)
+    assert asked.index("reason") < asked.index("negotiable")
+    plan = talk.plan()
+    assert plan.action == "negotiate"
+    assert not any(line.done for line in plan.checklist), "nothing pre-ticked on a negotiation"
+
+
+def test_recruiter_relays_by_default_and_the_case_is_done_when_they_are_told() -> None:
+    """Article rule: inform the recruiter first and let them relay (issue 7, point 3)."""
     talk = Talk()
     answer_through(
-        talk, stage="screening", negotiable="no", reason="other_offer", recruiter="yes", main_channel="email", door="no"
+        talk, stage="offer", reason="other_offer", recruiter="yes", relay="relay", door="no"
     )
-    assert talk.plan().channels[0] == "recruiter"
+    assert talk.plan().channels == ("recruiter",)
+    talk.click("draft")
+    rev = talk.revision()
+    assert rev.draft.kind.value == "recruiter_note"
+    assert rev.draft.body.startswith("Hi Priya,"), "the note greets the recruiter by first name"
+    assert "also contact" not in rev.draft.body and "tell me once it has reached them" in rev.draft.body
+    talk.click("sent")
+    assert talk.case.phase is Phase.SENT, "done once the recruiter is told"
+    assert "confirmed it reached the hiring team" in talk.texts()
+    checklist = next(r for r in talk.replies if isinstance(r, ShowChecklist))
+    assert "recruiter_confirmed" in {i.id for i in checklist.items if not i.done}, "a follow-up check to tick"
+
+
+def test_recruiter_is_told_first_then_the_employer_when_the_user_chooses_to_contact_them_too() -> None:
+    talk = Talk()
+    answer_through(
+        talk, stage="screening", negotiable="no", reason="other_offer", recruiter="yes", relay="direct",
+        main_channel="email", door="no",
+    )
+    assert talk.plan().channels == ("recruiter", "email")
     talk.click("draft")
     assert talk.revision().draft.kind.value == "recruiter_note"
-    assert talk.revision().draft.body.startswith("Hi Priya Raman,"), "the note greets the recruiter"
+    assert talk.revision().draft.body.startswith("Hi Priya,"), "the note greets the recruiter"
+    assert "I'll also contact them myself" in talk.revision().draft.body
     talk.click("sent")
     assert "tell_people" in talk.case.done
     assert talk.revision().draft.kind.value == "email", "then the message to the employer"
-    assert talk.revision().draft.body.startswith("Hi Dana Reyes,"), "which greets the employer's contact"
-    assert talk.case.phase is Phase.DRAFTING
-    talk.click("finish")
-    assert talk.case.phase is Phase.SENT, "or the recruiter relays it and the user finishes"
+    assert talk.revision().draft.body.startswith("Dear Dana Reyes,"), "which greets the employer's contact"
+    talk.click("sent")
+    assert talk.case.phase is Phase.SENT
 
 
 def test_recruiter_then_call_then_confirming_email_when_rescinding() -> None:
     talk = Talk()
-    answer_through(talk, stage="accepted", negotiable="no", reason="personal", recruiter="yes", signed="yes",
+    answer_through(talk, stage="accepted", reason="personal", recruiter="yes", relay="direct", signed="yes",
                    money="none", visa="yes", door="no")
     assert talk.plan().channels == ("recruiter", "phone", "email")
     talk.click("draft")
     assert talk.revision().draft.kind.value == "recruiter_note"
     talk.click("sent")
     assert talk.revision().draft.kind.value == "phone_script"
+    assert "heard from my recruiter" in talk.revision().draft.body, "the call doesn't pretend they haven't heard"
     assert "Next, the call to the employer" in talk.texts()
     talk.click("call_done")
     assert talk.revision().draft.kind.value == "follow_up_email"
@@ -273,8 +319,8 @@ def test_signature_is_asked_once_and_reused() -> None:
     talk.fill(company="Globex", role="Analyst")
     for q, v in [
         ("stage", "screening"),
-        ("negotiable", "no"),
         ("reason", "personal"),
+        ("negotiable", "no"),
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "no"),
@@ -307,20 +353,17 @@ def test_help_link_is_suggested_only_when_configured(help_url: str | None) -> No
         assert "rescinding an accepted offer" in " ".join(talk.plan().help_reasons)
 
 
-OFFER_VIA_RECRUITER = dict(stage="offer", negotiable="no", reason="other_offer", recruiter="yes", door="no")
+OFFER_VIA_RECRUITER = dict(stage="offer", reason="other_offer", recruiter="yes", relay="direct", door="no")
 
 
-def test_finish_is_never_offered_instead_of_the_call_or_its_confirmation() -> None:
+def test_telling_the_team_too_goes_through_the_call_and_its_confirmation() -> None:
     talk = Talk()
     answer_through(talk, **OFFER_VIA_RECRUITER)
     talk.click("draft")
-    assert "finish" not in {a.value for a in talk.revision().actions}, "nothing went out yet"
     talk.click("sent")
     assert talk.revision().draft.kind.value == "phone_script"
-    assert "finish" not in {a.value for a in talk.revision().actions}, "an offer needs the call"
     talk.click("call_done")
     assert talk.revision().draft.kind.value == "follow_up_email"
-    assert "finish" not in {a.value for a in talk.revision().actions}, "a call needs its confirming email"
 
 
 def test_a_logged_call_counts_as_telling_them() -> None:
@@ -372,7 +415,7 @@ def test_late_withdrawals_count_sends_not_negotiations() -> None:
     assert late_withdrawals(talk.state) == 0, "a negotiation that worked is no withdrawal"
     talk.start(new=True)
     talk.fill(company="Globex", role="Engineer", contact="Dana Reyes")
-    for q, v in [("stage", "offer"), ("negotiable", "no"), ("reason", "other_offer"), ("recruiter", "no"),
+    for q, v in [("stage", "offer"), ("reason", "other_offer"), ("recruiter", "no"), ("visa", "no"),
                  ("door", "no")]:
         assert talk.question == q
         talk.click(v)

@@ -11,17 +11,13 @@ from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Remi
 from exit_coach.flow.outcome import Context
 from exit_coach.flow.questions import BY_ID
 from exit_coach.flow.replies import Ask, AskForm, Reply, ShowRevision
-from exit_coach.flow.state import Conversation, Phase
+from exit_coach.flow.screens import SCREENS, live_screen, prompt
+from exit_coach.flow.state import Conversation, Phase, ScreenRef
 from exit_coach.flow.step import step
 from exit_coach.flow.view import GLOBAL_PENDING
 from tests.core.conversation import RENDERER, SIGNATURE
 
-PHASE_QUESTIONS = {
-    Phase.PLANNED: "plan",
-    Phase.NO_ACTION: "no_action",
-    Phase.NEGOTIATING: "outcome",
-    Phase.SENT: "after",
-}
+SCREEN_PHASES = {screen.phase for screen in SCREENS.values()}
 
 weird_text = st.sampled_from(
     [
@@ -69,17 +65,26 @@ def check_invariants(conv: Conversation) -> None:
         assert len(set(case.done)) == len(case.done)
         if case.phase is Phase.ASKING:
             assert case.question in BY_ID
-        elif case.phase is Phase.DRAFTING:
-            kind, _, number = (case.question or "").partition(":")
-            assert kind in ("rev", "switch", "edit") and case.latest is not None
-            assert int(number) == case.latest.number, "buttons always refer to the latest revision"
-        elif case.phase in PHASE_QUESTIONS:
-            assert case.question == PHASE_QUESTIONS[case.phase]
+        elif case.phase in SCREEN_PHASES:
+            # the screen table says which screens each phase has; a revision screen names the latest revision
+            assert live_screen(case) is not None, (case.phase, case.question)
         else:
             assert case.question is None
         if case.phase is Phase.SENT:
             assert case.sent_at is not None, "a finished withdrawal always says when they were told"
         assert len(set(case.went_out)) == len(case.went_out)
+
+
+def check_display_matches_routing(conv: Conversation) -> None:
+    """What the screen table shows for a case answers to the id the router accepts for it."""
+    case = conv.active_case
+    if conv.pending or case is None or not case.phase.is_open:
+        return
+    shown = prompt(conv, _ctx(0))[-1]
+    if isinstance(shown, ShowRevision):
+        assert ScreenRef("rev", shown.number).id == case.question
+    else:
+        assert isinstance(shown, Ask | AskForm) and shown.question == case.question, (shown, case.question)
 
 
 def _on_screen(replies: tuple[Reply, ...]) -> Reply | None:
@@ -109,14 +114,10 @@ def an_event(draw: st.DrawFn, conv: Conversation, shown: Reply | None) -> Event:
             st.sampled_from(
                 [
                     *BY_ID,
-                    "plan",
-                    "rev:1",
-                    "rev:2",
-                    "switch:1",
-                    "edit:1",
-                    "after",
-                    "outcome",
-                    "no_action",
+                    *(ScreenRef(name, number if screen.per_revision else None).id
+                      for name, screen in SCREENS.items() for number in (1, 2)),
+                    "rev:x",
+                    "rev:1:2",
                     *GLOBAL_PENDING,
                 ]
             )
@@ -146,6 +147,7 @@ def test_random_sequences_never_raise_and_keep_state_consistent(data: st.DataObj
         event = data.draw(an_event(conv, shown), label=f"event {n}")
         result = step(conv, event, _ctx(n))
         check_invariants(result.state)
+        check_display_matches_routing(result.state)
         if not isinstance(event, ReminderDue):
             assert result.replies, f"{event!r} got no answer"
         conv, shown = result.state, _on_screen(result.replies) or shown

@@ -18,7 +18,8 @@ HELP = "https://community.example/coach"
 WITHDRAW_STAGES = [stage for stage in Stage if stage is not Stage.NO_RESPONSE]
 EARLY = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING]
 LATE = [Stage.FINAL, Stage.OFFER, Stage.ACCEPTED]
-SEVEN_STEPS = ["decide", "tell_people", "choose_channel", "draft", "send_and_log", "stay_connected", "logistics"]
+SEVEN_STEPS = ["decide", "tell_people", "choose_channel", "draft", "send_and_log", "stay_connected"]
+"""The article's roadmap steps every withdrawal has; "logistics" joins them from an offer on."""
 NEGOTIATION_STEPS = ["deal_breakers", "prepare_case", "ask_meeting", "set_deadline", "withdraw_if_fails"]
 
 
@@ -145,15 +146,35 @@ def test_a_call_always_gets_a_script_and_the_confirming_email(stage: Stage, rapp
 
 
 @pytest.mark.parametrize("stage", WITHDRAW_STAGES)
-def test_recruiter_comes_first(stage: Stage) -> None:
-    direct = plan(stage, rapport=True)
+def test_through_a_recruiter_the_recruiter_relays_by_default(stage: Stage) -> None:
+    """Article rule: inform the recruiter first and let them relay; done once they confirm (issue 7, point 3)."""
     p = plan(stage, rapport=True, via_recruiter=True)
-    assert p.channels == (Channel.RECRUITER, *direct.channels)
-    assert p.draft_specs[0].kind is DraftKind.RECRUITER_NOTE
-    assert p.draft_specs[0].channel is Channel.RECRUITER
-    assert "recruiter first" in said(p)
+    assert p.channels == (Channel.RECRUITER,)
+    assert [(s.kind, s.channel) for s in p.draft_specs] == [(DraftKind.RECRUITER_NOTE, Channel.RECRUITER)]
+    assert "let them pass it on" in said(p) and "confirm" in said(p)
+    assert "recruiter_confirmed" in ids(p)
     tell = next(item for item in p.checklist if item.id == "tell_people")
     assert "recruiter" in tell.text
+    assert "call first" not in said(p), "no call to the employer the user didn't choose"
+
+
+@pytest.mark.parametrize("stage", WITHDRAW_STAGES)
+def test_contacting_the_employer_as_well_is_the_users_choice(stage: Stage) -> None:
+    """Article rule: recruiter first; telling the team yourself too is a choice, and then said (point 3)."""
+    direct = plan(stage, rapport=True)
+    p = plan(stage, rapport=True, via_recruiter=True, tell_employer_too=True)
+    assert p.channels == (Channel.RECRUITER, *direct.channels)
+    assert p.draft_specs[0].kind is DraftKind.RECRUITER_NOTE
+    assert [s.kind for s in p.draft_specs[1:]] == kinds(direct)
+    assert "recruiter first" in said(p) and "yourself" in said(p)
+    assert "recruiter_confirmed" not in ids(p)
+
+
+@pytest.mark.parametrize("stage", WITHDRAW_STAGES)
+def test_no_recruiter_step_without_a_recruiter(stage: Stage) -> None:
+    """Article rule: inform stakeholders *if they are involved*: no recruiter step without one (point 8)."""
+    p = plan(stage)
+    assert all("recruiter" not in item.text.lower() for item in p.checklist), ids(p)
 
 
 @pytest.mark.parametrize(
@@ -177,18 +198,23 @@ def test_linkedin_late_explains_why_not(stage: Stage) -> None:
 
 
 def test_linkedin_and_recruiter_keep_the_recruiter_first() -> None:
-    p = plan(Stage.SCREENING, main_channel=Channel.LINKEDIN, informal=True, via_recruiter=True)
+    p = plan(Stage.SCREENING, main_channel=Channel.LINKEDIN, informal=True, via_recruiter=True, tell_employer_too=True)
     assert p.channels == (Channel.RECRUITER, Channel.LINKEDIN, Channel.EMAIL)
 
 
-@pytest.mark.parametrize("signed", [False, True])
-def test_accepted_review_signed(signed: bool) -> None:
-    p = plan(Stage.ACCEPTED, signed=signed)
+def test_accepted_and_signed_reviews_what_was_signed_before_acting() -> None:
+    p = plan(Stage.ACCEPTED, signed=True)
     assert "review_signed" in ids(p)
     assert ids(p).index("review_signed") < ids(p).index("call")  # before acting
-    assert "signed" in said(p)
-    if signed:
-        assert "re-read what you signed" in said(p)
+    assert "re-read what you signed" in said(p)
+
+
+def test_accepted_without_signing_does_not_ask_to_check_what_was_signed() -> None:
+    """Article rule: review *signed* documents; after "I signed nothing" the plan doesn't ask again (point 8)."""
+    p = plan(Stage.ACCEPTED, signed=False)
+    assert "review_signed" not in ids(p)
+    assert "signed" not in said(p)
+    assert all("signed" not in item.text for item in p.checklist)
 
 
 def test_accepted_gives_a_clear_reason_and_an_apology() -> None:
@@ -223,18 +249,52 @@ def test_accepted_visa_tells_them_at_once() -> None:
     assert "visa_notice" not in ids(plan(Stage.ACCEPTED))
 
 
-NEGOTIABLE = list(WITHDRAW_STAGES)
+NEGOTIABLE = [Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL, Stage.OFFER]
+TERMS_REASONS = [Reason.COMPENSATION, Reason.NOT_A_FIT, Reason.PERSONAL, Reason.RELOCATION_VISA, Reason.UNSPECIFIED]
 
 
-@pytest.mark.parametrize("stage", NEGOTIABLE)
-def test_negotiable_offers_negotiation_first(stage: Stage) -> None:
-    p = plan(stage, negotiable=True, reason=Reason.COMPENSATION, rapport=True)
+@pytest.mark.parametrize(("stage", "reason"), list(itertools.product(NEGOTIABLE, TERMS_REASONS)))
+def test_a_negotiation_plan_is_the_negotiation_steps_with_withdrawal_as_fallback(stage: Stage, reason: Reason) -> None:
+    """Article rule ("Negotiation vs. Withdrawal"): deal-breakers, case, meeting, deadline; withdraw promptly if
+    it fails. Nothing of the withdrawal above it (issue 7, point 1)."""
+    p = plan(stage, negotiable=True, reason=reason, rapport=True, main_channel=Channel.PHONE)
     assert p.action is Action.NEGOTIATE
     assert kinds(p) == [DraftKind.NEGOTIATION_EMAIL]
-    assert "negotiat" in p.reasoning[0].lower() and "withdraw promptly" in p.reasoning[0].lower()
-    # The negotiation path comes first, then the ordinary roadmap in case it fails.
-    assert ids(p)[: len(NEGOTIATION_STEPS)] == NEGOTIATION_STEPS
-    assert is_subsequence(SEVEN_STEPS, ids(p))
+    assert p.channels == (Channel.EMAIL,)
+    assert ids(p) == NEGOTIATION_STEPS
+    assert "negotiat" in p.reasoning[0].lower()
+    assert "withdraw promptly" in p.reasoning[-1].lower(), "the withdrawal is the stated fallback"
+    assert "call first" not in said(p) and "confirm in writing" not in said(p) and "confirm it" not in said(p)
+
+
+SET_ASIDE = [
+    (Stage.ACCEPTED, Reason.COMPENSATION, "already accepted"),
+    (Stage.ACCEPTED, Reason.OTHER_OFFER, "already accepted"),
+    (Stage.OFFER, Reason.OTHER_OFFER, "another offer"),
+    (Stage.INTERVIEWING, Reason.RED_FLAGS, "red flags"),
+    (Stage.APPLIED, Reason.COMPENSATION, "no conversation yet"),
+]
+
+
+@pytest.mark.parametrize(("stage", "reason", "why"), SET_ASIDE)
+def test_negotiable_where_it_does_not_fit_is_set_aside_with_one_reason(stage: Stage, reason: Reason, why: str) -> None:
+    """Article rule: negotiate only before an offer is accepted, when terms can fix it (issue 7, point 1)."""
+    p = plan(stage, negotiable=True, reason=reason)
+    assert p.action is Action.WITHDRAW
+    assert DraftKind.NEGOTIATION_EMAIL not in kinds(p)
+    aside = [line for line in p.reasoning if "set negotiation aside" in line]
+    assert len(aside) == 1 and why in aside[0], p.reasoning
+    assert not set(NEGOTIATION_STEPS) & set(ids(p))
+    without = plan(stage, reason=reason)
+    assert (p.channels, kinds(p), ids(p)) == (without.channels, kinds(without), ids(without))
+
+
+def test_accepted_other_offer_negotiable_is_an_immediate_apologetic_rescind() -> None:
+    """Article rule ("Rescinding an Accepted Offer"): act immediately, phone then writing, apologise."""
+    p = plan(Stage.ACCEPTED, negotiable=True, reason=Reason.OTHER_OFFER)
+    assert (p.action, p.urgency) == (Action.WITHDRAW, Urgency.IMMEDIATE)
+    assert p.channels == (Channel.PHONE, Channel.EMAIL)
+    assert "apologise" in said(p) and "apologize" in ids(p)
 
 
 def test_negotiable_checklist_names_deal_breakers_case_meeting_deadline_and_fallback() -> None:
@@ -249,6 +309,8 @@ def test_negotiable_checklist_names_deal_breakers_case_meeting_deadline_and_fall
 def test_negotiation_goes_through_the_recruiter_when_there_is_one() -> None:
     p = plan(Stage.OFFER, negotiable=True, via_recruiter=True)
     assert [(s.kind, s.channel) for s in p.draft_specs] == [(DraftKind.NEGOTIATION_EMAIL, Channel.RECRUITER)]
+    assert p.channels == (Channel.RECRUITER,)
+    assert "recruiter" in said(p)
 
 
 @pytest.mark.parametrize("stage", WITHDRAW_STAGES)
@@ -298,14 +360,50 @@ CHECKLIST_CASES = list(
 
 
 @pytest.mark.parametrize(("stage", "via_recruiter", "negotiable", "rapport"), CHECKLIST_CASES)
-def test_checklist_has_the_seven_steps_every_case(
+def test_checklist_has_the_roadmap_steps_every_withdrawal(
     stage: Stage, via_recruiter: bool, negotiable: bool, rapport: bool
 ) -> None:
-    p = plan(stage, via_recruiter=via_recruiter, negotiable=negotiable, rapport=rapport)
+    p = plan(stage, via_recruiter=via_recruiter, negotiable=negotiable, rapport=rapport, reason=Reason.OTHER_OFFER)
     assert is_subsequence(SEVEN_STEPS, ids(p)), ids(p)
+    assert ("logistics" in ids(p)) is (stage in (Stage.OFFER, Stage.ACCEPTED))
     assert len(set(ids(p))) == len(ids(p))
     choose = next(item for item in p.checklist if item.id == "choose_channel")
     assert all(channel.value in choose.text for channel in p.channels)
+
+
+@pytest.mark.parametrize("stage", [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL])
+def test_no_signed_document_logistics_before_an_offer_exists(stage: Stage) -> None:
+    """Article rule: follow up on logistics such as returning signed documents — only once there is an offer."""
+    p = plan(stage, rapport=True)
+    assert "logistics" not in ids(p)
+    assert all("signed" not in item.text and "document" not in item.text for item in p.checklist)
+
+
+def test_accepted_logistics_name_signed_documents_only_when_signed() -> None:
+    logistics = {signed: next(i.text for i in plan(Stage.ACCEPTED, signed=signed).checklist if i.id == "logistics")
+                 for signed in (False, True)}
+    assert "signed documents" in logistics[True] and "signed" not in logistics[False]
+
+
+def test_after_rescinding_offer_a_referral_or_a_hand_over() -> None:
+    """Article rule ("Rebuilding Goodwill"): offer a referral for the role or a transitional conversation."""
+    p = plan(Stage.ACCEPTED)
+    stay = next(i.text for i in p.checklist if i.id == "stay_connected")
+    assert "referral for the role" in stay and "hand-over" in stay
+    assert "hand-over" in said(p)
+
+
+def test_accepted_urgency_is_firm_but_kind_without_guilt() -> None:
+    """Article rule: act immediately, with empathy; no guilt such as "every day you wait costs them more"."""
+    text = said(plan(Stage.ACCEPTED))
+    assert "today" in text
+    assert "costs them" not in text and "every day you wait" not in text
+
+
+@pytest.mark.parametrize("stage", WITHDRAW_STAGES)
+def test_red_flags_never_criticise_the_employer_publicly(stage: Stage) -> None:
+    """Article rule: poor patterns include public criticism on social sites (issue 7, point 8)."""
+    assert "in public" in said(plan(stage, reason=Reason.RED_FLAGS))
 
 
 def test_no_response_checklist_has_nothing_to_send() -> None:
@@ -397,6 +495,7 @@ situations = st.builds(
             "visa",
             "keep_door_open",
             "negotiable",
+            "tell_employer_too",
         )
     },
 )
@@ -418,3 +517,78 @@ def test_any_situation_gives_a_consistent_plan(situation: Situation, help_url: s
         assert p.channels.index(Channel.PHONE) < p.channels.index(Channel.EMAIL)
     assert (p.help is None) or (help_url is not None and p.help.reasons)
     assert plan_for(replace(situation), help_url=help_url) == p  # pure: same input, same plan
+    # issue 7: negotiation only where it fits, and only what applies on the checklist
+    from exit_coach.roadmap import negotiation_fits
+
+    fits = negotiation_fits(situation.stage, situation.reason)
+    assert (p.action is Action.NEGOTIATE) is (situation.negotiable and fits)
+    if p.action is Action.NEGOTIATE:
+        assert ids(p) == NEGOTIATION_STEPS and kinds(p) == [DraftKind.NEGOTIATION_EMAIL]
+        return
+    aside = sum("set negotiation aside" in line for line in p.reasoning)
+    assert aside == (1 if situation.negotiable and not fits else 0)
+    assert ("logistics" in ids(p)) is (situation.stage in (Stage.OFFER, Stage.ACCEPTED))
+    assert ("review_signed" in ids(p)) is (situation.stage is Stage.ACCEPTED and situation.signed)
+    if not situation.via_recruiter:
+        assert not any("recruiter" in item.text.lower() for item in p.checklist)
+    assert "costs them" not in said(p)
+
+
+# --- issue 7: visas and relocation, main channel -------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", WITHDRAW_STAGES)
+def test_a_visa_petition_or_relocation_commitment_changes_the_plan_at_any_stage(stage: Stage) -> None:
+    """Article rule: if an employer started a visa petition or committed relocation, inform them quickly and
+    expect follow-up on next steps (issue 7, point 4)."""
+    p = plan(stage, visa=True, reason=Reason.RELOCATION_VISA)
+    assert "visa_notice" in ids(p)
+    assert p.urgency is Urgency.IMMEDIATE
+    assert "at once" in said(p) and "follow-up" in said(p)
+    assert "visa_notice" not in ids(plan(stage, reason=Reason.RELOCATION_VISA))
+
+
+@pytest.mark.parametrize("stage", WITHDRAW_STAGES)
+def test_human_help_fires_when_visas_or_relocation_drive_the_decision(stage: Stage) -> None:
+    """Article rule ("When To Seek Expert Help"): complex international logistics — the reason alone is enough."""
+    p = plan(stage, reason=Reason.RELOCATION_VISA, help_url=HELP)
+    assert p.help is not None and any("visas and relocation" in r for r in p.help.reasons)
+
+
+def test_mostly_by_phone_when_they_reached_out_still_replies_in_writing_and_says_why() -> None:
+    p = plan(Stage.APPLIED, main_channel=Channel.PHONE)
+    assert p.channels == (Channel.EMAIL,) and "by phone" in said(p)
+
+
+@pytest.mark.parametrize("stage", [Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL])
+def test_mostly_by_phone_between_rounds_calls_then_confirms_by_email(stage: Stage) -> None:
+    """Article rule: email fits when you've been communicating mostly in writing; mostly by phone, a call
+    followed by an email that documents it (issue 7, point 9)."""
+    p = plan(stage, main_channel=Channel.PHONE)
+    assert p.channels == (Channel.PHONE, Channel.EMAIL)
+    assert kinds(p) == [DraftKind.PHONE_SCRIPT, DraftKind.FOLLOW_UP_EMAIL]
+    assert "by phone" in said(p)
+    assert plan(stage, main_channel=Channel.EMAIL).channels == (Channel.EMAIL,)
+
+
+@pytest.mark.parametrize("stage", EARLY)
+def test_a_linkedin_plan_does_not_contradict_itself(stage: Stage) -> None:
+    """Article rule: LinkedIn is acceptable only as the main, informal channel; the plan says one thing."""
+    p = plan(stage, main_channel=Channel.LINKEDIN, informal=True)
+    assert p.channels[0] is Channel.LINKEDIN
+    assert "email is the right channel" not in said(p) and "reply by email" not in said(p)
+    assert sum("linkedin" in line.lower() for line in p.reasoning) == 1
+
+
+@given(situations)
+def test_switch_channel_never_offers_linkedin_late_nor_a_recruiter_without_one(situation: Situation) -> None:
+    """Article rule: LinkedIn only at early stages; recruiter only if there is one (issue 7, point 9)."""
+    from exit_coach.roadmap import switch_channels
+
+    offered = switch_channels(situation.stage, via_recruiter=situation.via_recruiter, current=None)
+    if situation.stage.is_late:
+        assert Channel.LINKEDIN not in offered
+    if not situation.via_recruiter:
+        assert Channel.RECRUITER not in offered
+    negotiation = switch_channels(situation.stage, via_recruiter=situation.via_recruiter, current=None, negotiate=True)
+    assert set(negotiation) <= {Channel.EMAIL, Channel.RECRUITER}, "a negotiation is asked for in writing"

@@ -39,6 +39,8 @@ class Call:
 class SlackStub:
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, str] = field(default_factory=dict)
+    zones: dict[str, str] = field(default_factory=dict)
+    """users.info `tz` per user id (none: the field is missing, as for a bot)."""
     ws_url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -133,9 +135,12 @@ class SlackStub:
             "views.open": lambda: {"view": {"id": f"V{next(self._ts)}", "hash": f"h{time.time_ns()}"}},
             "views.publish": lambda: {"view": {"id": "VHOME"}},
             "apps.connections.open": lambda: {"url": self.ws_url},
-            "conversations.history": lambda: {"messages": [
-                {"ts": c.response.get("ts"), "text": c.data.get("text")} for c in self.of("chat.postMessage")
-                if c.data.get("channel") == data.get("channel")][-int(data.get("limit") or 100):]},
+            "conversations.history": lambda: {
+                "messages": self._history(str(data.get("channel")))[: int(data.get("limit") or 100)]
+            },
+            "users.info": lambda: {"user": {"id": data.get("user"),
+                                            **({"tz": self.zones[data["user"]]} if data.get("user") in self.zones
+                                               else {})}},
             "chat.update": lambda: {"channel": data.get("channel"), "ts": data.get("ts")},
             "chat.getPermalink": lambda: {
                 "channel": data.get("channel"),
@@ -148,6 +153,17 @@ class SlackStub:
         call.response = {"ok": True, **answers.get(method, dict)()}
         self._record(call)
         return 200, call.response, {}
+
+    def _history(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages as conversations.history returns them: newest first, with metadata."""
+        out = []
+        for call in self.snapshot():
+            if call.method == "chat.postMessage" and call.data.get("channel") == channel and call.response.get("ok"):
+                meta = call.data.get("metadata")
+                meta = json.loads(meta) if isinstance(meta, str) else meta
+                out.append({"ts": call.response.get("ts"), "text": call.data.get("text"),
+                            **({"metadata": meta} if meta else {})})
+        return out[::-1]
 
     def _record(self, call: Call) -> None:
         with self._lock:
