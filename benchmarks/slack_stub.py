@@ -2,8 +2,9 @@
 
 It answers the methods the coach calls in a conversation (`auth.test`,
 `conversations.open`, `chat.postMessage`, `chat.postEphemeral`, `chat.update`,
-`chat.getPermalink`, `views.open`, `views.publish`, and any `response_url`)
-like Slack does, speaks HTTP/1.1 with
+`chat.getPermalink`, `users.info`, `views.open`, `views.publish`, and any
+`response_url`) like Slack does (every user's time zone is one where it is
+early afternoon, so no reminder waits for quiet hours), speaks HTTP/1.1 with
 keep-alive (so a client that reuses connections can), and keeps for each user
 the messages posted to their DM and the modals opened for them, with the time
 each arrived — what a benchmark needs to act as the user and time the bot's
@@ -134,6 +135,8 @@ class WebApiStub:
             self._record(user, Posted(time.perf_counter(), method, channel, ts, str(data.get("text") or ""),
                                       _elements(data.get("blocks")), thread_ts=data.get("thread_ts") or None))
             return {"ok": True, "channel": channel, "ts": ts, "message_ts": ts}
+        if method == "users.info":  # a zone where it is early afternoon now, so no reminder waits for quiet hours
+            return {"ok": True, "user": {"id": data.get("user"), "tz": daytime_zone()}}
         if method == "chat.update":
             return {"ok": True, "channel": data.get("channel"), "ts": data.get("ts")}
         if method == "chat.getPermalink":
@@ -178,6 +181,13 @@ class WebApiStub:
                 if left <= 0:
                     return None
                 inbox.changed.wait(left)
+
+
+def daytime_zone() -> str:
+    """An IANA zone (Etc/GMT±N) where the local hour is about 13 right now."""
+    offset = (13 - time.gmtime().tm_hour) % 24
+    offset = offset - 24 if offset > 14 else offset
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc/GMT-10 is UTC+10: the sign is inverted
 
 
 def _elements(blocks: Any) -> tuple[dict[str, Any], ...]:
