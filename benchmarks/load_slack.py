@@ -9,9 +9,10 @@ draft, clicks four revisions (each must be a new draft), and types a message
 every user at once and delivers every step twice (the second time with Slack's
 retry headers, to the next process), as Slack does when an ack is late.
 
-Afterwards it checks the database: each user's row went through exactly as
-many saves as the user sent steps (fewer is a lost update, more a duplicate),
-and the stub saw exactly one prompt per step (more is a duplicate effect).
+Afterwards it checks the database: each acknowledged step of each user was
+recorded (its event id is written in the same transaction as its save; one
+missing is a lost update), and the stub saw exactly one prompt per step (more
+is a duplicate the user would see).
 Then it makes the pending nudge of `--reminders` users due and waits (bounded)
 for the processes' reminder loops: each must be delivered exactly once. (A
 loop claims at most 50 reminders a minute, so the sample stays under that.)
@@ -130,14 +131,18 @@ def db_backend_cpu(database: str) -> dict[int, float]:
 
 
 def db_checks(database: str, users: list[str]) -> dict[str, int]:
-    """Saves per user (version - 1) and processed events, read straight from the tables."""
+    """Steps recorded per user: the processed event ids, each written in the same transaction as its save.
+
+    (Not the row's version: the bot also writes a user's row outside steps, e.g. their time zone.)
+    """
     engine = create_engine(database)
     with engine.connect() as conn:
         rows = conn.execute(
-            text('SELECT user_id, version FROM "user" WHERE platform = \'slack\' AND user_id IN :ids').bindparams(
+            text('SELECT u.user_id, COUNT(e.event_id) FROM "user" u JOIN processed_event e ON e.user_pk = u.pk '
+                 "WHERE u.platform = 'slack' AND u.user_id IN :ids GROUP BY u.user_id").bindparams(
                 _expanding("ids")), {"ids": users}).all()
     engine.dispose()
-    return {r[0]: int(r[1]) - 1 for r in rows}
+    return {r[0]: int(r[1]) for r in rows}
 
 
 def _expanding(name: str):  # noqa: ANN202
@@ -220,10 +225,10 @@ def run(args: argparse.Namespace, database: str, tmp: Path) -> int:
         core_after = core_step_cpu(database, args.core_steps)
         core_cpu = (core_before + core_after) / 2
         calls = {k: v - calls_before.get(k, 0) for k, v in stub.calls.items()}
-        saves = db_checks(database, users)
+        recorded = db_checks(database, users)
         steps = sum(tally.steps.values())
-        lost = sum(max(0, tally.steps.get(u, 0) - saves.get(u, 0)) for u in users)
-        doubled = sum(max(0, saves.get(u, 0) - tally.steps.get(u, 0)) for u in users)
+        lost = sum(max(0, tally.steps.get(u, 0) - recorded.get(u, 0)) for u in users)
+        doubled = sum(max(0, recorded.get(u, 0) - tally.steps.get(u, 0)) for u in users)
         prompts = {u: sum(bool(p.elements) for p in stub.posts(u)) for u in users}
         doubled_effects = sum(max(0, prompts[u] - tally.steps.get(u, 0)) for u in users)
         reminders: dict[str, int] = {}
