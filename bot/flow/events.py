@@ -80,4 +80,5 @@ GLOBAL_COMMANDS: tuple[str, ...] = (
     "settings",
     "closeout",
     "reopen",
+    "privacy",
 )
