@@ -89,3 +89,28 @@ def test_a_change_stamped_by_a_lagging_clock_is_still_read(db_url: str, clock: F
     finally:
         for store in stores:
             store.close()
+
+
+def test_turns_between_processes_read_sealed_cases_back(db_url: str, clock: FakeClock) -> None:
+    from cryptography.fernet import Fernet
+
+    from exit_coach.crypto import Cipher
+
+    keys = [Fernet.generate_key().decode()]
+    stores = [Store(db_url, cipher=Cipher(keys)), Store(db_url, cipher=Cipher(keys))]
+    stores[0].upgrade()
+    first, second = (Coach(s, renderer=RENDERER, clock=clock) for s in stores)
+    try:
+        open_cases(first, CAROL, 3)
+        second.export(CAROL)
+        for turn in range(4):
+            coach = (first, second)[turn % 2]
+            clock.advance(seconds=5)
+            outcome = coach.handle(CAROL, Start())
+            event = answer(outcome.replies)
+            assert event is not None
+            coach.handle(CAROL, event)
+        assert first.export(CAROL) == second.export(CAROL)
+    finally:
+        for store in stores:
+            store.close()
