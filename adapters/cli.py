@@ -53,12 +53,12 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach", description="Exit Coach: leave a job process well.")
     parser.add_argument("--version", action="version", version=f"coach {_version()}")
-    parser.error = one_line_error(parser)  # type: ignore[method-assign]
+    parser.error = one_line_error(parser)  # type: ignore[assignment]
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen_command(sys.argv[1:])
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)
-        sp.error = one_line_error(sp)  # type: ignore[method-assign]
+        sp.error = one_line_error(sp)  # type: ignore[assignment]
         if chosen == name:
             # Only the chosen subcommand's module is imported (keeps `coach plan` fast).
             module = importlib.import_module(module_name)

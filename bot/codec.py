@@ -18,7 +18,7 @@ import typing
 from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from exit_coach.flow.state import Case, Profile
 
@@ -82,11 +82,11 @@ def _encoder(tp: Any) -> Callable[[Any], Any]:
     """An encoder specialised for type `tp`, built once from the type hints (the hot path of every save)."""
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if all(a in (str, int, float, bool) for a in args):
+        members = [a for a in typing.get_args(tp) if a is not type(None)]
+        if all(a in (str, int, float, bool) for a in members):
             return _plain
-        if len(args) == 1:
-            inner = _encoder(args[0])
+        if len(members) == 1:
+            inner = _encoder(members[0])
             return lambda v: None if v is None else inner(v)
         return _encode_any
     if origin is tuple:
@@ -189,7 +189,7 @@ def _items(tp: Any, data: list[Any] | tuple[Any, ...]) -> list[Any]:
 def decode(cls: type[T], data: Mapping[str, Any]) -> T:
     """Build dataclass `cls` from a dict, ignoring unknown keys and defaulting missing or bad ones."""
     kwargs: dict[str, Any] = {}
-    for name, tp, default in _hints(cls):
+    for name, tp, default in _hints(cast(type, cls)):  # a class is hashable; mypy cannot tell for type[T]
         if name in data:
             try:
                 kwargs[name] = from_jsonable(tp, data[name])

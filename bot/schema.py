@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, UniqueConstraint, inspect
+from sqlalchemy import Connection, Table, UniqueConstraint, inspect
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -90,12 +90,13 @@ class SchemaVersionRow(_Table, table=True):
 
 
 METADATA = _registry.metadata
-USER = UserRow.__table__
-CASE = CaseRow.__table__
-EVENT = ProcessedEventRow.__table__
-REMINDER = ReminderRow.__table__
-SCHEMA = SchemaVersionRow.__table__
-THREAD = ThreadRow.__table__
+# by name from the metadata: SQLModel's classes carry `__table__` only at run time, which mypy cannot see
+USER: Table = METADATA.tables[UserRow.__tablename__]
+CASE: Table = METADATA.tables[CaseRow.__tablename__]
+EVENT: Table = METADATA.tables[ProcessedEventRow.__tablename__]
+REMINDER: Table = METADATA.tables[ReminderRow.__tablename__]
+SCHEMA: Table = METADATA.tables[SchemaVersionRow.__tablename__]
+THREAD: Table = METADATA.tables[ThreadRow.__tablename__]
 
 
 def utc(moment: datetime) -> datetime:

@@ -53,7 +53,7 @@ _SAVE_USER = (
         updated_at=bindparam("v_updated"),
     )
 )
-_CASE_VALUES = dict(
+_CASE_VALUES: dict[str, Any] = dict(
     company=bindparam("v_company"),
     role=bindparam("v_role"),
     phase=bindparam("v_phase"),

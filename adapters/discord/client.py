@@ -225,7 +225,7 @@ class CoachClient(discord.Client):
             if not in_dm:
                 await self._moved_note(interaction)
             incoming = translate.command(interaction.user.id, subcommand, interaction.id)
-            ok = await self.run(incoming, Origin(interaction, interaction.user)) is not None
+            ok = await self.run_event(incoming, Origin(interaction, interaction.user)) is not None
             if in_dm and ok:
                 await interaction.delete_original_response()
         except Exception as exc:  # noqa: BLE001 - log by type and code, never user text
@@ -261,7 +261,7 @@ class CoachClient(discord.Client):
                 await interaction.response.defer()
             else:
                 await interaction.response.defer()
-                outcome = await self.run(got, await self._origin(interaction))
+                outcome = await self.run_event(got, await self._origin(interaction))
                 if outcome is not None and outcome.changed:
                     await self._collapse(interaction, clicked_label(interaction))
         except Exception as exc:  # noqa: BLE001
@@ -292,7 +292,7 @@ class CoachClient(discord.Client):
                                                         discord.utils.MISSING, ephemeral=True)
                 return
             await interaction.response.defer()
-            outcome = await self.run(got, await self._origin(interaction))
+            outcome = await self.run_event(got, await self._origin(interaction))
             refused_before = self._typed.pop(typed_key)
             if outcome is not None and outcome.changed and interaction.message is not None:
                 values = [v.strip().splitlines()[0] for v in got.event.values.values() if v.strip()]
@@ -320,7 +320,8 @@ class CoachClient(discord.Client):
                 return
             replied = message.reference.message_id if message.reference is not None else None
             # a reply to a case's root message answers that case: the coach resolves it inside the step
-            await self.run(got, Origin(None, message.author), thread=translate.reply_ref(message.channel.id, replied))
+            thread = translate.reply_ref(message.channel.id, replied)
+            await self.run_event(got, Origin(None, message.author), thread=thread)
         except Exception as exc:  # noqa: BLE001
             log.warning("discord: a DM failed: %s", error_code(exc))
         finally:
@@ -328,7 +329,9 @@ class CoachClient(discord.Client):
 
     # ---- work
 
-    async def run(self, incoming: translate.Incoming, origin: Origin, *, thread: str | None = None) -> Outcome | None:
+    async def run_event(
+        self, incoming: translate.Incoming, origin: Origin, *, thread: str | None = None
+    ) -> Outcome | None:
         """One event through the coach (in a thread), then its replies; one at a time per user.
 
         Returns the outcome once every reply was posted, None after telling the user something failed.

@@ -32,7 +32,7 @@ class CoachItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=re.compil
     """Any button or select of ours, rebuilt from its custom_id at click time."""
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],  # type: ignore[override]
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> CoachItem:
         return cls(item)
 

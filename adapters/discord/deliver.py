@@ -23,6 +23,7 @@ import io
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -49,7 +50,7 @@ class Origin:
     """Where the user acted: the interaction to answer ephemerally, if any, and whether replies stay there."""
 
     interaction: discord.Interaction | None = None
-    user: discord.abc.User | None = None
+    user: discord.User | discord.Member | None = None
     ephemeral: bool = False
     """True when replies must not leave the interaction (a click on someone else's message)."""
 
@@ -77,7 +78,9 @@ class Outbox:
         self.coach = coach
         self._dms: LRU[str, int] = LRU(dm_cache)
 
-    async def dm_channel(self, key: UserKey, user: discord.abc.User | None = None) -> discord.abc.Messageable:
+    async def dm_channel(
+        self, key: UserKey, user: discord.User | discord.Member | None = None
+    ) -> discord.abc.Messageable:
         """The user's DM with the bot (`POST /users/@me/channels` once, then cached); raises HTTPException."""
         known = self._dms.get(key.user)
         if known is not None:
@@ -163,8 +166,8 @@ class Outbox:
             roots[case_id] = _thread_root(ref)
 
 
-def _kwargs(message: render.Message) -> dict[str, object]:
-    kwargs: dict[str, object] = {"content": message.content}
+def _kwargs(message: render.Message) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"content": message.content}
     view = components.view(message.rows)
     if view is not None:
         kwargs["view"] = view

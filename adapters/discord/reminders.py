@@ -61,7 +61,7 @@ async def settle(client: CoachClient, delivery: Delivery) -> str:
             await asyncio.to_thread(client.coach.delivered, delivery)
             return "already"
         for message in messages:
-            await channel.send(**_kwargs(message))  # type: ignore[call-overload]
+            await channel.send(**_kwargs(message))
     except discord.HTTPException as exc:
         permanent = exc.code in GONE
         gave_up = await asyncio.to_thread(client.coach.failed, delivery, error_code(exc), permanent=permanent)

@@ -47,7 +47,8 @@ def post_reminder(outbox: Outbox, delivery: Delivery) -> None:
     """Post the reminder's messages to the user's DM, the first one tagged with its key; raises on failure."""
     try:
         channel = outbox.dm_channel(delivery.key)
-        messages = [m for reply in delivery.replies for m in render.render(reply)]
+        # a reminder is a few short lines: never a file (`render` makes those only for long answers)
+        messages = [m for reply in delivery.replies for m in render.render(reply) if isinstance(m, render.Message)]
         for index, message in enumerate(messages):
             outbox.client.chat_postMessage(
                 channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False,
