@@ -81,3 +81,20 @@ def test_a_reminder_has_snooze_and_stop_buttons_that_work(run) -> None:  # noqa:
         assert await reminders.deliver_due_once(rig.client) == 0
 
     run(scenario)
+
+
+def test_times_show_in_the_zone_chosen_in_settings_never_as_iso(run) -> None:  # noqa: ANN001
+    # issue #8.7: Discord has no profile zone, so the one chosen in `settings` is used and named
+    async def scenario(rig: Rig) -> None:
+        key = rig.key(USER)
+        rig.coach.clock = lambda: datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 on Thursday in Paris
+        walk_to(rig.coach, key, "plan")
+        rig.coach.handle(key, Command("settings"))
+        rig.coach.handle(key, Choose("tz", "settings"))
+        rig.coach.handle(key, SubmitForm("settings_tz", {"tz": "Europe/Paris"}))
+        await rig.dm(USER, "status")
+        shown = "\n".join(rig.texts(USER))
+        assert "Thu 3 Dec, 10:00 (Europe/Paris)" in shown
+        assert "2026-12-03" not in shown
+
+    run(scenario)

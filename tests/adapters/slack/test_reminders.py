@@ -82,3 +82,16 @@ def test_the_time_zone_comes_from_the_slack_profile(rig: Rig) -> None:
     calls = len(rig.stub.of("users.info"))
     rig.command(USER, "status")
     assert len(rig.stub.of("users.info")) == calls, "read now and then, not on every event"
+
+
+def test_times_show_in_the_slack_profiles_zone_never_as_iso(rig: Rig) -> None:
+    # issue #8.7: "Tue 3 Dec, 10:00" in the user's own zone, read from users.info
+    rig.stub.zones[USER] = "Asia/Tokyo"
+    opened = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # 10:00 on Thursday 3 December in Tokyo
+    rig.coach.clock = lambda: opened
+    walk_to(rig.coach, rig.coach_key(USER), "plan")
+    rig.command(USER)  # the slash command reads the profile's zone
+    rig.command(USER, "history")
+    shown = "\n".join(rig.texts(USER))
+    assert "Thu 3 Dec, 10:00" in shown
+    assert "2026-12-03" not in shown and "01:00" not in shown
