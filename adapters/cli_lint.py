@@ -1,4 +1,4 @@
-"""`coach lint [FILE|-] [--stage S] [--kind K] [--json]`: run the draft checks on any text.
+"""`coach lint [FILE|-] [--stage S] [--kind K] [--lang L] [--json]`: run the draft checks on any text.
 
 This module owns reading the draft (a file or stdin, UTF-8, size-capped), turning
 the options into model values and printing the findings. The checks themselves
@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from exit_coach.adapters.cli import UsageError
 from exit_coach.lint import lint_text
+from exit_coach.lint_rules import LANGUAGES
 from exit_coach.model import DraftKind, Finding, Stage
 
 MAX_CHARS = 100_000
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("file", nargs="?", default="-", metavar="FILE", help="the draft to check; '-' or none: stdin")
     parser.add_argument("--stage", help="how far the application got: " + ", ".join(Stage))
     parser.add_argument("--kind", help="what the draft is (default: email): " + ", ".join(DraftKind))
+    parser.add_argument("--lang", default="en", help="the draft's language (default: en): " + ", ".join(LANGUAGES))
     parser.add_argument("--json", action="store_true", help='print {"findings": [...], "clean": true|false}')
 
 
@@ -34,8 +36,11 @@ def run(args: argparse.Namespace) -> int:
     """Lint the draft, print the findings; 0 when clean, 1 with findings."""
     stage = _choice(Stage, args.stage, "stage")
     kind = _choice(DraftKind, args.kind, "kind")
+    lang = args.lang.strip().lower()
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language {args.lang!r}; choose one of: {', '.join(LANGUAGES)}")
     text = read_draft(args.file)
-    findings = lint_text(text, stage=stage, kind=kind)
+    findings = lint_text(text, stage=stage, kind=kind, lang=lang)
     print(render(findings, as_json=args.json))
     return 1 if findings else 0
 

@@ -1,9 +1,11 @@
-"""Draft lint: the checks every draft goes through, ours or the user's own text.
+"""Draft lint: the checks every draft goes through, ours or the user's own text, in four languages.
 
 This module owns the stable finding codes (`CODES`), the word limits per draft
-kind and the wording of each finding. `lint_text` is pure: no I/O, never raises
-on any string, and every pattern is bounded so the work stays linear in the
-length of the text. It does not decide which drafts to write (see
+kind and language, and the wording of each finding (each says what to do). The
+word lists are per language (`exit_coach.lint_en`, `lint_es`, `lint_de`, `lint_fr`),
+the tone judgement is `exit_coach.lint_tone`. `lint_text` is pure: no I/O, never
+raises on any string, and every pattern is bounded so the work stays linear in
+the length of the text. It does not decide which drafts to write (see
 `exit_coach.roadmap`) and does not render them.
 """
 
@@ -11,8 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 
+from exit_coach.lint_rules import LANGUAGE_NAMES, LANGUAGES, STOPWORDS, LanguageRules
+from exit_coach.lint_tone import critical_words
 from exit_coach.model import Channel, Draft, DraftKind, Finding, Stage
 from exit_coach.text import PHONE_DIGITS
 
@@ -25,6 +30,7 @@ CODES: dict[str, str] = {
     "negative": "negative or critical wording about the employer or the process",
     "no_contact_info": "a written draft with no email address or phone number to reach you",
     "wrong_channel": "a channel that does not fit the stage (LinkedIn late on, email before a call)",
+    "other_language": "the draft reads as another language than the one checked, so the wording checks were skipped",
 }
 
 WORD_LIMITS: dict[DraftKind, int] = {
@@ -35,7 +41,9 @@ WORD_LIMITS: dict[DraftKind, int] = {
     DraftKind.LINKEDIN: 80,
     DraftKind.PHONE_SCRIPT: 180,  # the spoken lines plus short cues for the caller
 }
-"""Most words a draft of each kind may have (a leading "Subject:" line is not counted)."""
+"""Most words an English draft of each kind may have (a leading "Subject:" line is not counted).
+
+Other languages scale these by their `word_budget` (see `word_limit`)."""
 
 _KIND_FOR_CHANNEL: dict[Channel, DraftKind] = {
     Channel.LINKEDIN: DraftKind.LINKEDIN,
@@ -45,19 +53,14 @@ _KIND_FOR_CHANNEL: dict[Channel, DraftKind] = {
 _NO_CONTACT_NEEDED = (DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN)
 
 
-def _any(*alternatives: str) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of `alternatives`."""
-    return re.compile("|".join(alternatives), re.IGNORECASE)
-
-
 _PLACEHOLDER = re.compile(
     "|".join(
         (
-            r"\[[^\[\]\n]{0,60}\](?!\()",  # [Name], [Your name]; not a markdown link
+            r"\[[^\[\]\n]{0,60}\](?!\()",  # [Name], [Nombre]; not a markdown link
             r"\{\{[^{}\n]{0,80}\}\}",  # {{ company }}
             r"\{%[^{}\n]{0,80}%\}",
-            r"\{[A-Za-z_][\w ]{0,40}\}",  # {name}
-            r"<[A-Za-z][A-Za-z0-9 _'-]{0,40}>",  # <name>; e-mail and URL brackets never match
+            r"\{[^\W\d][\w ]{0,40}\}",  # {name}, {prénom}
+            r"<[^\W\d_][\w '-]{0,40}>",  # <name>, <Ihr Name>; e-mail and URL brackets never match
             r"\b[Xx]{3,}\b",
             r"\bTODO\b",
             r"\bTBD\b",
@@ -66,91 +69,20 @@ _PLACEHOLDER = re.compile(
     )
 )
 _NOT_PLACEHOLDERS = frozenset({"[sic]", "<br>", "<p>", "<b>", "<i>", "<u>", "<em>", "<strong>", "<div>", "<span>"})
-
-_WITHDRAWAL = _any(
-    r"\bwithdr[ae]w\w*",
-    r"\brescind\w*",
-    r"\bdeclin\w*",
-    r"\bpull(?:ing)? out\b",
-    r"\bturn(?:ing)? down\b",
-    r"\bno longer (?:be )?(?:available|interested|pursu|consider|a candidate|able to (?:accept|join|proceed)"
-    r"|mov\w* forward|proceed|continu)",
-    r"(?:\bnot|n['’]t) (?:be )?(?:moving|move|going) forward",
-    r"\b(?:not able|unable) to (?:accept|join|proceed|continue)\b",
-    r"\bstep(?:ping)? (?:back|away|aside)\b",
-    r"\bdecided not to\b",
-    r"\bremove (?:me|myself|my (?:application|candidacy|name))\b",
-    r"\b(?:won't|won’t|will not|cannot|can't|can’t) (?:be )?(?:join|accept|pursu|proceed|continu)",
-)
-_THANKS = _any(r"\bthank", r"\bthx\b", r"\bgrateful\b", r"\bgratitude\b", r"\bappreciat")
-_CALL_MADE = _any(
-    r"\bas (?:we )?discussed\b",
-    r"\bon the phone\b",
-    r"\b(?:our|my|today's|today’s|earlier|phone) call\b",
-    r"\bphone conversation\b",
-    r"\b(?:we|just) spoke\b",
-    r"\b(?:spoke|talked|speaking) (?:earlier|today|yesterday|this (?:morning|afternoon|evening))\b",
-    r"\b(?:spoke|talked|speaking) (?:on the phone|by phone)\b",
-)
-
-
-@dataclass(frozen=True)
-class _Reason:
-    """One kind of reason: the label the user sees and the words that give it away in a sentence."""
-
-    label: str
-    cue: re.Pattern[str]
-    only_with: re.Pattern[str] | None = None  # counts only in a sentence that also matches this
-    not_with: re.Pattern[str] | None = None  # never counts in a sentence that also matches this
-
-
-_NEGATION = _any(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
-# Relocation and visa are one logistic reason; repaying relocation costs or agreeing on visa next
-# steps is logistics, not a reason. "Culture" and "fit" are often praise, hence the negation.
-_REASONS: tuple[_Reason, ...] = (
-    _Reason(
-        "another offer",
-        _any(
-            r"\b(?:another|other|competing|different|alternative) (?:job )?(?:offer|opportunit\w*|role|position|job)\b",
-            r"\baccepted (?:an? )?(?:offer|position|role|job)\b",
-            r"\belsewhere\b",
-        ),
-    ),
-    _Reason("pay", _any(r"\bsalary\b", r"\bcompensation\b", r"\bpay\b", r"\bbenefits package\b")),
-    _Reason(
-        "personal reasons",
-        _any(
-            r"\bpersonal\b",
-            r"\bmy (?:health|family)\b",
-            r"\bfamily (?:reasons|circumstances|matters|needs|situation)\b",
-            r"\bhealth (?:reasons|issues|concerns)\b",
-        ),
-    ),
-    _Reason(
-        "relocation or visa",
-        _any(r"\brelocat", r"\bvisa\b", r"\bsponsorship\b", r"\bimmigration\b"),
-        not_with=_any(r"\bsteps?\b", r"\brepa(?:y|id|ying|yment)\b", r"\bsettl", r"\b(?:assistance|costs|expenses)\b"),
-    ),
-    _Reason("the commute", _any(r"\bcommut")),
-    _Reason("culture", _any(r"\bcultur(?:e|al)\b(?! fit)"), only_with=_NEGATION),
-    _Reason("fit", _any(r"\bfit\b", r"\bmismatch", r"\bmatch\b", r"\balign", r"\bscope\b"), only_with=_NEGATION),
-)
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
-
-_NEGATIVE = _any(
-    r"\b(?:disorgani[sz]ed|unorgani[sz]ed|unprofessional|rude|toxic|disappointing|terrible|awful|horrible)\b",
-    r"\b(?:chaotic|chaos|lowball\w*|low-ball\w*|insulting|ridiculous|incompetent|disrespectful|condescending)\b",
-    r"\b(?:arrogant|shady|sketchy|unacceptable|frustrating|worst|pathetic|exploitative|red flags?)\b",
-    r"\b(?:a mess|a joke|bait and switch|waste of (?:my |our |your )?time|wasted (?:my|our) time)\b",
-    r"\bpoorly (?:run|organi[sz]ed|managed|handled)\b",
-)
+_SUBJECT = re.compile(r"\s*(?:subject|asunto|betreff|objet)\s?:", re.IGNORECASE)
+_OTHER_LANGUAGE_MIN_WORDS = 6  # function words of another language before a draft "reads as" it
+# Tone is judged on the opening only: ten times the longest draft's budget, so a real draft is read
+# whole, while a pasted novel (already `too_long`) cannot make the phrase patterns slow.
+_TONE_CHARS = 12_000
 
 # Contact details: bounded quantifiers keep these linear.
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _PHONE = re.compile(r"(?:\+|\b)\d[\d ().-]{5,18}\d\b")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-_NO_THANKS = "Start with a short thank-you for their time; it keeps the door open."
+_WORDING_CODES = ("no_withdrawal", "no_thanks", "several_reasons", "negative")
+"""The checks that read the words, and so only work in the draft's own language."""
 
 
 def lint_text(
@@ -159,38 +91,69 @@ def lint_text(
     stage: Stage | None = None,
     kind: DraftKind | None = None,
     channel: Channel | None = None,
+    lang: str = "en",
 ) -> tuple[Finding, ...]:
     """Check one draft and return its findings, at most one per code, in the order of `CODES`.
 
     `kind` None means the kind that fits `channel` (linkedin, phone script, recruiter
-    note), else an email. `stage` None skips the stage-dependent channel check.
+    note), else an email. `stage` None skips the stage-dependent channel check. `lang`
+    is the draft's language ("en", "es", "de" or "fr"; ValueError otherwise). When the
+    text plainly reads as another of those languages, the checks that read the words
+    are skipped and `other_language` says so, instead of false findings.
     """
+    rules = language_rules(lang)
     if kind is not None:
         draft_kind = kind
     else:
         draft_kind = _KIND_FOR_CHANNEL.get(channel, DraftKind.EMAIL) if channel else DraftKind.EMAIL
     negotiation = draft_kind is DraftKind.NEGOTIATION_EMAIL
-    checks: tuple[Callable[[], str | None], ...] = (
-        lambda: _placeholder(text),
-        lambda: None if negotiation else _no_withdrawal(text, stage),
-        lambda: None if _THANKS.search(text) else _NO_THANKS,
-        lambda: _too_long(text, draft_kind),
-        lambda: None if negotiation else _several_reasons(text),
-        lambda: _negative(text),
-        lambda: None if draft_kind in _NO_CONTACT_NEEDED else _no_contact_info(text),
-        lambda: None if negotiation else _wrong_channel(text, stage, draft_kind, channel),
-    )
+    other = _reads_as_other_language(text, rules)
+    checks: dict[str, Callable[[], str | None]] = {
+        "placeholder": lambda: _placeholder(text),
+        "no_withdrawal": lambda: None if negotiation else _no_withdrawal(text, stage, rules),
+        "no_thanks": lambda: None if rules.thanks.search(text) else _no_thanks(rules),
+        "too_long": lambda: _too_long(text, draft_kind, rules),
+        "several_reasons": lambda: None if negotiation else _several_reasons(text, rules),
+        "negative": lambda: _negative(text, rules, verdicts=not negotiation),
+        "no_contact_info": lambda: None if draft_kind in _NO_CONTACT_NEEDED else _no_contact_info(text),
+        "wrong_channel": lambda: (
+            None if negotiation else _wrong_channel(text, stage, draft_kind, channel, rules, other)
+        ),
+        "other_language": lambda: _other_language(rules, other),
+    }
     findings = []
-    for code, check in zip(CODES, checks, strict=True):
-        message = check()
+    for code in CODES:
+        if other is not None and code in _WORDING_CODES:
+            continue
+        message = checks[code]()
         if message:
             findings.append(Finding(code=code, message=message))
     return tuple(findings)
 
 
-def lint_draft(draft: Draft, stage: Stage | None) -> tuple[Finding, ...]:
+def lint_draft(draft: Draft, stage: Stage | None, *, lang: str = "en") -> tuple[Finding, ...]:
     """The checks for one of our drafts (or the user's edit of one): its body, its kind, its channel."""
-    return lint_text(draft.body, stage=stage, kind=draft.kind, channel=draft.channel)
+    return lint_text(draft.body, stage=stage, kind=draft.kind, channel=draft.channel, lang=lang)
+
+
+def language_rules(lang: str) -> LanguageRules:
+    """The word lists for `lang`; ValueError naming the choices for anything else."""
+    code = lang.strip().lower() if isinstance(lang, str) else ""
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown lint language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    return _load_rules(code)
+
+
+@cache
+def _load_rules(code: str) -> LanguageRules:
+    """One language's word lists, compiled on first use: `coach plan` in English never pays for the others."""
+    rules: LanguageRules = import_module(f"exit_coach.lint_{code}").RULES
+    return rules
+
+
+def word_limit(kind: DraftKind, lang: str = "en") -> int:
+    """Most words a draft of `kind` may have in `lang`: the English limit scaled by the language's budget."""
+    return round(WORD_LIMITS[kind] * language_rules(lang).word_budget)
 
 
 def _placeholder(text: str) -> str | None:
@@ -203,32 +166,36 @@ def _placeholder(text: str) -> str | None:
         return None
     shown = " and ".join(_quote(token) for token in found[:2])
     more = f" (and {len(found) - 2} more)" if len(found) > 2 else ""
-    noun = "placeholder" if len(found) == 1 else "placeholders"
-    return f"Replace the {noun} {shown}{more} with the real details before you send it."
+    noun, them = ("placeholder", "it") if len(found) == 1 else ("placeholders", "them")
+    return f"Fill in the {noun} {shown}{more} with the real details, or delete {them}, before you send this."
 
 
-def _no_withdrawal(text: str, stage: Stage | None) -> str | None:
-    if _WITHDRAWAL.search(_without_subject(text)):  # the subject alone is not enough: say it in the body
+def _no_withdrawal(text: str, stage: Stage | None, rules: LanguageRules) -> str | None:
+    if rules.withdrawal.search(_without_subject(text)):  # the subject alone is not enough: say it in the body
         return None
-    what = "your acceptance" if stage is Stage.ACCEPTED else "your application"
-    return f"Add one plain sentence saying you are withdrawing {what}, so your decision is not in doubt."
+    example = rules.rescind_example if stage is Stage.ACCEPTED else rules.withdrawal_example
+    return f'Say it plainly: add one sentence such as "{example}" so your decision is not in doubt.'
 
 
-def _too_long(text: str, kind: DraftKind) -> str | None:
-    limit = WORD_LIMITS[kind]
+def _no_thanks(rules: LanguageRules) -> str:
+    return f'Open with a short thank-you, such as "{rules.thanks_example}"; it keeps the door open.'
+
+
+def _too_long(text: str, kind: DraftKind, rules: LanguageRules) -> str | None:
+    limit = round(WORD_LIMITS[kind] * rules.word_budget)
     words = sum(1 for _ in _WORD.finditer(_without_subject(text)))
     if words <= limit:
         return None
     return (
-        f"This runs to {words} words; trim it to {limit} or fewer by keeping the thanks, "
-        "the decision and at most one reason."
+        f"Say less: {words} words is more than this needs; cut to {limit} or fewer, "
+        "keeping the thanks, the decision and at most one reason."
     )
 
 
-def _several_reasons(text: str) -> str | None:
+def _several_reasons(text: str, rules: LanguageRules) -> str | None:
     found: list[str] = []
     for sentence in _SENTENCE_END.split(text):
-        for reason in _REASONS:
+        for reason in rules.reasons:
             if reason.label in found or not reason.cue.search(sentence):
                 continue
             if reason.only_with and not reason.only_with.search(sentence):
@@ -238,20 +205,16 @@ def _several_reasons(text: str) -> str | None:
             found.append(reason.label)
     if len(found) < 2:
         return None
-    labels = sorted(found, key=[reason.label for reason in _REASONS].index)
-    return f"You give {len(labels)} reasons ({', '.join(labels)}); keep the one that matters most, or none at all."
+    labels = sorted(found, key=[reason.label for reason in rules.reasons].index)
+    return f"Say less: you give {len(labels)} reasons ({', '.join(labels)}); keep the one that matters most, or none."
 
 
-def _negative(text: str) -> str | None:
-    words: list[str] = []
-    for match in _NEGATIVE.finditer(text):
-        word = match.group().lower()
-        if word not in words:
-            words.append(word)
+def _negative(text: str, rules: LanguageRules, *, verdicts: bool) -> str | None:
+    words = critical_words(text[:_TONE_CHARS], rules.tone, verdicts=verdicts)
     if not words:
         return None
-    shown = ", ".join(f'"{word}"' for word in words[:3])
-    return f"Leave out critical wording such as {shown}; a neutral note protects your reputation."
+    shown = " and ".join(f'"{word}"' for word in words[:2])
+    return f"Say less: drop {shown}; one neutral line, or no reason at all, keeps the door open."
 
 
 def _no_contact_info(text: str) -> str | None:
@@ -264,22 +227,59 @@ def _no_contact_info(text: str) -> str | None:
     return "Add your email address or phone number under your name so they can reach you."
 
 
-def _wrong_channel(text: str, stage: Stage | None, kind: DraftKind, channel: Channel | None) -> str | None:
+def _wrong_channel(
+    text: str,
+    stage: Stage | None,
+    kind: DraftKind,
+    channel: Channel | None,
+    rules: LanguageRules,
+    other: str | None,
+) -> str | None:
     if stage is None:
         return None
     if (kind is DraftKind.LINKEDIN or channel is Channel.LINKEDIN) and stage.is_late:
         then = "call or email them instead" if stage is Stage.FINAL else "call them, then confirm by email"
         return f"At this stage ({stage.label.lower()}) a LinkedIn message is too casual; {then}."
-    if stage in (Stage.OFFER, Stage.ACCEPTED) and kind is DraftKind.EMAIL and not _CALL_MADE.search(text):
+    mentions_call = (language_rules(other) if other else rules).call_made.search(text)
+    if stage in (Stage.OFFER, Stage.ACCEPTED) and kind is DraftKind.EMAIL and not mentions_call:
         return f"At this stage ({stage.label.lower()}) call them first, then send this email to confirm the call."
     return None
 
 
+def _reads_as_other_language(text: str, rules: LanguageRules) -> str | None:
+    """The code of the language the text plainly reads as, when that is not `rules`' language; else None.
+
+    Counts frequent function words of each language: another language needs at least a few
+    of its own and clearly more than the checked one, so names and loanwords never tip it.
+    """
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for match in _WORD.finditer(text[:20_000]):  # the opening is enough to tell the language
+        word = match.group().lower()
+        for code in LANGUAGES:
+            if word in STOPWORDS[code]:
+                counts[code] += 1
+    best = max(LANGUAGES, key=counts.__getitem__)
+    own = counts[rules.code]
+    if best == rules.code or counts[best] < _OTHER_LANGUAGE_MIN_WORDS or counts[best] < 2 * own + 2:
+        return None
+    return best
+
+
+def _other_language(rules: LanguageRules, other: str | None) -> str | None:
+    if other is None:
+        return None
+    name = LANGUAGE_NAMES[other]
+    return (
+        f"This reads as {name}, not {rules.name}, so the withdrawal, thanks, reason and tone "
+        f"checks were skipped; check it as {name} ({other})."
+    )
+
+
 def _without_subject(text: str) -> str:
-    """The text without a leading "Subject: ..." line."""
-    stripped = text.lstrip()
-    if stripped[:8].lower() != "subject:":
+    """The text without a leading "Subject: ..." line (or Asunto, Betreff, Objet)."""
+    if not _SUBJECT.match(text[:40]):
         return text
+    stripped = text.lstrip()
     newline = stripped.find("\n")
     return "" if newline < 0 else stripped[newline + 1 :]
 
