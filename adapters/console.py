@@ -231,7 +231,7 @@ def _plan(plan: ShowPlan) -> str:
 def _revision(rev: ShowRevision) -> str:
     """The draft's copy-ready text between two rule lines (nothing else inside them), then notes and actions."""
     draft = rev.draft
-    head = f"--- {rev.title} · draft {rev.number}: {draft.kind.value.replace('_', ' ')} ({draft.channel.value}) ---"
+    head = f"--- {rev.title} · draft {rev.number}: {draft.kind.label} ({draft.channel.label}) ---"
     lines = [head, "", copy_text(draft), "", "-" * 3]
     if rev.findings:
         lines += [f"  ! {f.code}: {f.message}" for f in rev.findings]

@@ -34,12 +34,18 @@ class Placeholders:
     name: str
 
 
+# fmt: off
 PLACEHOLDERS: dict[Language, Placeholders] = {
     Language.EN: Placeholders("[Contact name]", "[Recruiter's name]", "[Company]", "[Role]", "[Your name]"),
-    Language.ES: Placeholders("[Nombre del contacto]", "[Nombre del reclutador]", "[Empresa]", "[Puesto]", "[Su nombre]"),
-    Language.DE: Placeholders("[Name der Ansprechperson]", "[Name des Recruiters]", "[Firma]", "[Stelle]", "[Ihr Name]"),
+    Language.ES: Placeholders(
+        "[Nombre del contacto]", "[Nombre del reclutador]", "[Empresa]", "[Puesto]", "[Su nombre]"
+    ),
+    Language.DE: Placeholders(
+        "[Name der Ansprechperson]", "[Name des Recruiters]", "[Firma]", "[Stelle]", "[Ihr Name]"
+    ),
     Language.FR: Placeholders("[Nom du contact]", "[Nom du recruteur]", "[Entreprise]", "[Poste]", "[Votre nom]"),
 }
+# fmt: on
 
 REASON_LINES: dict[Language, dict[Reason, str]] = {
     Language.EN: {
@@ -55,15 +61,19 @@ REASON_LINES: dict[Language, dict[Reason, str]] = {
         Reason.NOT_A_FIT: "He llegado a la conclusión de que el puesto no encaja con mis objetivos.",
         Reason.COMPENSATION: "Las condiciones económicas no se ajustan a lo que necesito en este momento.",
         Reason.PERSONAL: "Por motivos personales, el momento ya no es el adecuado para mí.",
-        Reason.RELOCATION_VISA: "Mis plazos de traslado y de visado ya no son compatibles con la fecha de incorporación.",
+        Reason.RELOCATION_VISA: (
+            "Mis plazos de traslado y de visado ya no son compatibles con la fecha de incorporación."
+        ),
         **_NO_REASON,
     },
     Language.DE: {
         Reason.OTHER_OFFER: "Ich habe mich für ein anderes Angebot entschieden.",
         Reason.NOT_A_FIT: "Ich bin zu dem Schluss gekommen, dass die Stelle nicht zu meinen Zielen passt.",
         Reason.COMPENSATION: "Das Gesamtpaket entspricht derzeit nicht meinen Vorstellungen.",
-        Reason.PERSONAL: "Aus persönlichen Gründen passt der Zeitpunkt für mich nicht mehr.",
-        Reason.RELOCATION_VISA: "Mein Zeitplan für Umzug und Visum lässt sich mit dem Eintrittstermin nicht mehr vereinbaren.",
+        Reason.PERSONAL: "Aus persönlichen Gründen ist der Zeitpunkt für mich nicht mehr der richtige.",
+        Reason.RELOCATION_VISA: (
+            "Mein Zeitplan für Umzug und Visum lässt sich mit dem Eintrittstermin nicht mehr vereinbaren."
+        ),
         **_NO_REASON,
     },
     Language.FR: {
@@ -71,7 +81,9 @@ REASON_LINES: dict[Language, dict[Reason, str]] = {
         Reason.NOT_A_FIT: "J'ai conclu que le poste ne correspond pas à mes objectifs.",
         Reason.COMPENSATION: "La rémunération globale ne répond pas à mes besoins actuels.",
         Reason.PERSONAL: "Pour des raisons personnelles, le calendrier ne me convient plus.",
-        Reason.RELOCATION_VISA: "Mon calendrier de déménagement et de visa n'est plus compatible avec la date de prise de poste.",
+        Reason.RELOCATION_VISA: (
+            "Mon calendrier de déménagement et de visa n'est plus compatible avec la date de prise de poste."
+        ),
         **_NO_REASON,
     },
 }
@@ -87,13 +99,13 @@ SHORT_REASON_LINES: dict[Language, dict[Reason, str]] = {
         Reason.NOT_A_FIT: "El puesto no encaja conmigo.",
         Reason.COMPENSATION: "Las condiciones no se ajustan a lo que necesito.",
         Reason.PERSONAL: "Mis circunstancias personales han cambiado.",
-        Reason.RELOCATION_VISA: "Mis plazos de traslado y visado ya no encajan.",
+        Reason.RELOCATION_VISA: "Mis plazos de traslado y de visado ya no lo permiten.",
     },
     Language.DE: {
         Reason.NOT_A_FIT: "Die Stelle passt nicht zu mir.",
         Reason.COMPENSATION: "Das Paket entspricht nicht meinen Vorstellungen.",
         Reason.PERSONAL: "Meine persönliche Situation hat sich geändert.",
-        Reason.RELOCATION_VISA: "Mein Zeitplan für Umzug und Visum passt nicht mehr.",
+        Reason.RELOCATION_VISA: "Mein Zeitplan für Umzug und Visum hat sich verschoben.",
     },
     Language.FR: {
         Reason.NOT_A_FIT: "Le poste ne me correspond pas.",

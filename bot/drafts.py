@@ -12,7 +12,8 @@ Template context (the names operators' override templates can rely on):
 lines among name, email, phone), `stage`, `reason` (the enum values as str),
 `reason_line`, `door_open`, `shorter`, `warmer`, `relocation`, `signing_bonus`,
 `visa`, `signed`, `via_recruiter`, `greeting` (the salutation without its comma: "Dear Mia Chen",
-"Hi Mia", "Dear hiring team", "Hello"; per language, see `exit_coach.draft_words`), `to_recruiter` (this draft goes to the recruiter),
+"Hi Mia", "Dear hiring team", "Hello"; per language, see `exit_coach.draft_words`),
+`to_recruiter` (this draft goes to the recruiter),
 `tell_employer_too` (through a recruiter, the user contacts the employer as well), `lang` (the draft's
 language: "en", "es", "de" or "fr"; `greeting`, `reason_line` and the placeholders are already in it).
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -189,7 +191,10 @@ class DraftRenderer:
         try:
             template = self._env.select_template(names)
             name = template.name or name
-            text = template.render(draft_context(situation, style, spec.kind, spec.channel))
+            # An English fallback is English throughout: its greeting and reason line too.
+            language = situation.language if name == names[0] else Language.EN
+            context = draft_context(replace(situation, language=language), style, spec.kind, spec.channel)
+            text = template.render(context)
         except jinja2.TemplateSyntaxError as exc:
             where = self._where(exc.name or name)
             raise TemplateProblem(where, f"syntax error on line {exc.lineno}: {exc.message}") from exc
@@ -201,7 +206,7 @@ class DraftRenderer:
             subject, body = "", tidy_body(text)
         else:
             subject, body = split_subject(text)
-        return Draft(kind=spec.kind, channel=spec.channel, subject=subject, body=body)
+        return Draft(kind=spec.kind, channel=spec.channel, subject=subject, body=body, language=language)
 
     def _where(self, name: str) -> str:
         if self._override_dir is not None and (self._override_dir / name).is_file():

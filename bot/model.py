@@ -241,6 +241,8 @@ class Draft:
     channel: Channel
     subject: str
     body: str
+    language: Language = Language.EN
+    """The language it is written in: the case's, or English where that language has no template for the kind."""
 
 
 @dataclass(frozen=True)

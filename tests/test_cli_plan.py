@@ -78,7 +78,7 @@ def test_acceptance_command_prints_phone_then_email_and_both_drafts(capsys: pyte
     assert main(ACCEPTANCE) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert "Plan: Withdraw" in out and "Channels: phone → email" in out
+    assert "Plan: Withdraw" in out and f"Channels: {Channel.PHONE.label} → {Channel.EMAIL.label}" in out
     assert "[ ] Make the call" in out and "[ ] After the call, send the email that confirms it." in out
     script, email = out.index("1. Call script (phone)"), out.index("2. Email confirming the call (email)")
     assert script < email
@@ -300,7 +300,7 @@ def test_real_process_from_another_directory(tmp_path: Path) -> None:
     assert_spec_shape(parsed)
     assert [d["kind"] for d in parsed["drafts"]] == ["phone_script", "follow_up_email"]
     text = run_coach(tmp_path, ACCEPTANCE)
-    assert text.returncode == 0 and "Channels: phone → email" in text.stdout
+    assert text.returncode == 0 and f"Channels: {Channel.PHONE.label} → {Channel.EMAIL.label}" in text.stdout
 
 
 def test_real_process_bad_usage_exits_2_without_traceback(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Language, Reason, Signature, Situation, Stage
 
 
 class Phase(StrEnum):
@@ -122,6 +122,8 @@ class Case:
     went_out: tuple[DraftKind, ...] = ()
     """Draft kinds already sent or called, so the sequence never offers one twice."""
     nudges: int = 0
+    language: Language = Language.EN
+    """The language the drafts are written in (the employer's): preset from the platform locale, then asked."""
 
     @property
     def title(self) -> str:
@@ -146,6 +148,8 @@ class Profile:
     checkins: bool = False
     """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
+    locale: str = ""
+    """The user's platform locale ("es-ES", "de"), as the adapter last saw it: the default draft language."""
 
 
 @dataclass(frozen=True)
@@ -207,4 +211,5 @@ def situation_of(case: Case, conversation: Conversation) -> Situation:
         recruiter=case.recruiter,
         signature=conversation.profile.signature,
         late_withdrawals_before=late_withdrawals(conversation, excluding=case.id),
+        language=case.language,
     )

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from exit_coach.model import Channel
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -56,7 +58,7 @@ def test_piped_conversation_reaches_a_phone_script_and_exits_cleanly(tmp_path: P
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in result.stderr
-    assert "Channels: phone → email" in out
+    assert f"Channels: {Channel.PHONE.label} → {Channel.EMAIL.label}" in out
     assert "draft 1: phone script (phone)" in out
     assert "Call done" in out
     assert "Bye for now" in out
