@@ -30,6 +30,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
+from exit_coach.model import Action, Channel
 from exit_coach.service import Coach, Outcome, UserKey, open_coach
 
 COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new"))
@@ -216,9 +217,9 @@ def _checklist(items: tuple[ChecklistLine, ...]) -> list[str]:
 
 
 def _plan(plan: ShowPlan) -> str:
-    lines = [f"== Plan: {plan.title} ==", f"Action: {plan.action}"]
+    lines = [f"== Plan: {plan.title} ==", f"Action: {Action(plan.action).label}"]
     if plan.channels:
-        lines.append("Channels: " + " → ".join(plan.channels))
+        lines.append("Channels: " + " → ".join(Channel(c).label for c in plan.channels))
     lines.append("Why:")
     lines += [f"  • {r}" for r in plan.reasoning]
     lines.append("Checklist:")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from exit_coach.adapters.slack import translate
 from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
 from exit_coach.adapters.slack.worker import Worker
+from exit_coach.flow.events import Start
 from exit_coach.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,18 @@ class SlackBot:
             log.error("slack: opening a form failed: %s", error_code(exc))
             self.outbox.note(form.key, form.origin, FORM_FAILED)
 
+    def with_locale(self, incoming: translate.Incoming) -> translate.Incoming:
+        """A Start learns the user's Slack locale (one `users.info` call, after the ack); unchanged on failure."""
+        if not isinstance(incoming.event, Start) or incoming.event.locale:
+            return incoming
+        try:
+            info = self.outbox.client.users_info(user=incoming.key.user, include_locale=True)
+        except Exception as exc:  # noqa: BLE001 - the default language is a nicety, never a failure
+            log.info("slack: users.info failed: %s", error_code(exc))
+            return incoming
+        locale = translate.user_locale(info.data if isinstance(info.data, dict) else {})
+        return replace(incoming, event=replace(incoming.event, locale=locale)) if locale else incoming
+
     def queue(self, key: UserKey, job: Callable[[], None]) -> None:
         self.worker.submit(f"{key.workspace}:{key.user}", job)
 
@@ -133,7 +146,7 @@ def _register(app: App, bot: SlackBot) -> None:
     def on_command(ack: Ack, body: Body) -> None:
         ack()  # the "continuing in your DM" note, when due, is posted by the job (see `Outbox.moved_note`)
         incoming = translate.command(body)
-        bot.queue(incoming.key, lambda: bot.handle(incoming))
+        bot.queue(incoming.key, lambda: bot.handle(bot.with_locale(incoming)))
 
     @app.action(re.compile(r"^coach(form|link)?\|"))
     def on_action(ack: Ack, body: Body) -> None:

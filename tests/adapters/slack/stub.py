@@ -39,6 +39,8 @@ class Call:
 class SlackStub:
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, str] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    """user id -> Slack locale, answered by `users.info` only when asked with include_locale, as Slack does."""
     ws_url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -129,6 +131,7 @@ class SlackStub:
             "conversations.open": lambda: {"channel": {"id": "D" + str(data.get("users", "X"))}},
             "views.open": lambda: {"view": {"id": f"V{next(self._ts)}", "hash": f"h{time.time_ns()}"}},
             "views.publish": lambda: {"view": {"id": "VHOME"}},
+            "users.info": lambda: {"user": self.user_info(str(data.get("user")), data.get("include_locale"))},
             "apps.connections.open": lambda: {"url": self.ws_url},
             "conversations.history": lambda: {"messages": [
                 {"ts": c.response.get("ts"), "text": c.data.get("text")} for c in self.of("chat.postMessage")
@@ -145,6 +148,18 @@ class SlackStub:
         call.response = {"ok": True, **answers.get(method, dict)()}
         self._record(call)
         return 200, call.response, {}
+
+    def user_info(self, user: str, include_locale: Any) -> dict[str, Any]:
+        """A `users.info` user object in Slack's shape; `locale` only with include_locale=true."""
+        info: dict[str, Any] = {
+            "id": user, "team_id": "T1", "name": user.lower(), "deleted": False, "real_name": f"User {user}",
+            "tz": "Europe/Madrid", "tz_label": "Central European Time", "tz_offset": 3600,
+            "profile": {"real_name": f"User {user}", "display_name": user.lower(), "team": "T1"},
+            "is_admin": False, "is_owner": False, "is_bot": False, "is_app_user": False, "updated": 1_700_000_000,
+        }
+        if str(include_locale).lower() in ("1", "true") and user in self.locales:
+            info["locale"] = self.locales[user]
+        return info
 
     def _record(self, call: Call) -> None:
         with self._lock:
