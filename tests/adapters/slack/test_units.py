@@ -213,8 +213,8 @@ def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
     bot = manifest.split("    bot:\n", 1)[1].split("settings:", 1)[0]
     scopes = {line.split("#")[0].strip(" -") for line in bot.splitlines() if line.strip().startswith("- ")}
     # conversations.open → im:write; message.im → im:history; chat.post* → chat:write; views.* need none
-    # files_upload_v2 → files:write (export and a long history as files)
-    assert scopes == {"commands", "chat:write", "im:write", "im:history", "files:write"}
+    # files_upload_v2 → files:write (export and a long history as files); users.info → users:read (locale)
+    assert scopes == {"commands", "chat:write", "im:write", "im:history", "files:write", "users:read"}
 
 
 def test_the_dm_cache_is_bounded() -> None:
