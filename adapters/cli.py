@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("exit_coach.adapters.cli_data", "print everything stored about one user as JSON"),
     "forget": ("exit_coach.adapters.cli_data", "delete everything stored about one user"),
     "db": ("exit_coach.adapters.cli_data", "database maintenance (`coach db upgrade`)"),
+    "stats": ("exit_coach.adapters.cli_stats", "aggregate numbers for operators (cells under 5 people hidden)"),
 }
 
 

@@ -18,6 +18,8 @@ from typing import TextIO
 from exit_coach.adapters.copy_ready import copy_text
 from exit_coach.config import ConfigError, default_data_dir
 from exit_coach.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
+from exit_coach.flow.followup import CONTROLS_WORDS, is_controls
+from exit_coach.flow.followup import WORDS as REMINDER_WORDS
 from exit_coach.flow.forms import field_problem
 from exit_coach.flow.replies import (
     Ask,
@@ -31,9 +33,10 @@ from exit_coach.flow.replies import (
     ShowRevision,
 )
 from exit_coach.model import Action, Channel
-from exit_coach.service import Coach, Outcome, UserKey, open_coach
+from exit_coach.service import Coach, UserKey, open_coach
 
-COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new"))
+COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new", *REMINDER_WORDS))
+"""Words that work anywhere, inside a form too (a reminder's `snooze` / `stop these` among them)."""
 END_OF_TEXT = "."
 """A line holding only this ends a multi-line answer (an edited draft)."""
 
@@ -79,8 +82,7 @@ class Console:
         self.echo_input = not _is_tty(stdin)
 
     def run(self) -> None:
-        for _key, outcome in self._due():
-            self.show(outcome.replies)
+        self.deliver_reminders()
         last = self.send(Start())
         while True:
             event = self.read_answer(last)
@@ -89,11 +91,13 @@ class Console:
                 return
             last = self.send(event)
 
-    def _due(self) -> list[tuple[UserKey, Outcome]]:
+    def deliver_reminders(self) -> int:
+        """Print this user's due reminders; each counts as delivered once printed. Returns how many."""
         try:
-            return self.coach.deliver_due(limit=20, key=self.key)
+            due = self.coach.deliver_due(limit=20, key=self.key)
         except Exception:  # noqa: BLE001 - a reminder problem must not stop the chat
-            return []
+            return 0
+        return sum(self.coach.settle(d, lambda d: self.show(d.replies)) == "delivered" for d in due)
 
     def send(self, event: Event) -> Reply | None:
         outcome = self.coach.handle(self.key, event)
@@ -175,6 +179,8 @@ def render(reply: Reply, *, export_dir: Path) -> str:
     """A reply as terminal text."""
     if isinstance(reply, Say):
         return reply.text
+    if is_controls(reply):
+        return CONTROLS_WORDS  # the terminal answers a reminder with words, not numbers
     if isinstance(reply, Ask):
         lines = [reply.text, *(f"  {i}. {o.label}" for i, o in enumerate(reply.options, start=1))]
         return "\n".join(lines)

@@ -65,6 +65,12 @@ class ReminderRow(_Table, table=True):
     due_at: datetime = Field(index=True)
     delivered_at: datetime | None = None
     claimed_by: str | None = None
+    lease_until: datetime | None = None
+    """Set while a worker posts it; past this moment another worker may try again."""
+    tries: int = 0
+    failed_at: datetime | None = None
+    """Given up on (DMs closed, user gone, or MAX_TRIES failures): never due again."""
+    last_error: str | None = None
 
 
 class ThreadRow(_Table, table=True):
@@ -116,7 +122,15 @@ def _m2_threads(conn: Connection) -> None:
     METADATA.create_all(conn, tables=[THREAD], checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_threads]
+def _m3_reminder_leases(conn: Connection) -> None:
+    """Leases and tries for at-least-once delivery; existing reminders start unleased with no tries."""
+    for name in ("lease_until", "failed_at"):
+        add_column_if_missing(conn, "reminder", name, REMINDER.c[name].type.compile(dialect=conn.dialect))
+    add_column_if_missing(conn, "reminder", "tries", "INTEGER NOT NULL DEFAULT 0")
+    add_column_if_missing(conn, "reminder", "last_error", "VARCHAR")
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_threads, _m3_reminder_leases]
 """Schema version N is reached by running MIGRATIONS[N-1]; each runs in its own transaction."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,9 +5,11 @@ loads the conversation (locking it), runs the pure `step`, saves what changed
 with a version check, records the event id and performs the step's effects
 (reminder rows, export attachments, forgetting) before committing. A lost race
 is retried from the load; a bug in the core is logged by ids only and answered
-with an apology, nothing saved. `deliver_due` claims due reminder rows so each
-is delivered once however many processes run. This module does no platform I/O:
-it returns replies, the adapters send them.
+with an apology, nothing saved. `deliver_due` leases due reminder rows (one
+worker at a time, across processes) and the adapter reports `delivered` only
+after the platform accepted the post, or `failed`: at-least-once delivery that a
+crash between lease and post cannot lose. This module does no platform I/O: it
+returns replies, the adapters send them.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from exit_coach.codec import to_jsonable
 from exit_coach.drafts import DraftRenderer
+from exit_coach.export import EXPORT_CSV, EXPORT_JSON, EXPORT_MD, cases_csv, export_dict, history_markdown
 from exit_coach.flow.events import Event, ReminderDue, Text
-from exit_coach.flow.outcome import Context
+from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.replies import (
     AskForm,
     Attachment,
@@ -44,17 +46,17 @@ from exit_coach.flow.replies import (
 from exit_coach.flow.state import Conversation
 from exit_coach.flow.step import step
 from exit_coach.flow.view import form_on_screen, overview
-from exit_coach.store import Conflict, Loaded, Store, Tx, UserKey, dumps, open_store
+from exit_coach.reminders import LEASE, MAX_TRIES, next_allowed, valid_zone
+from exit_coach.store import Conflict, DueReminder, Loaded, Store, Tx, UserKey, dumps, open_store
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
+LEASE_ROUNDS = 5
 SORRY = "Sorry — something went wrong on my side; your progress so far is saved."
 BUSY = "Your case changed at the same moment from somewhere else, so I didn't apply that. Please try again."
-EXPORT_JSON = "exit-coach-export.json"
-EXPORT_MD = "exit-coach-history.md"
 
-__all__ = ["BUSY", "SORRY", "Coach", "Outcome", "UnknownUser", "UserKey", "open_coach"]
+__all__ = ["BUSY", "SORRY", "Coach", "Delivery", "Outcome", "Undeliverable", "UnknownUser", "UserKey", "open_coach"]
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,34 @@ class _StepFailed(Exception):
     """The core raised: roll back, apologise."""
 
 
-class _NotClaimed(Exception):
-    """Another process delivered (or cancelled) this reminder first."""
+class Undeliverable(Exception):
+    """Raised by a front end's post when retrying can't help (DMs closed, user gone): the reminder is given up."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One leased reminder and what to post for it; report `Coach.delivered` or `Coach.failed` afterwards."""
+
+    reminder_id: int
+    key: UserKey
+    kind: str
+    case_id: str
+    attempt: int
+    """1 the first time; higher after a lease ran out (an earlier attempt may have reached the user)."""
+    replies: tuple[Reply, ...]
+    due_at: datetime
+    """When it came due: no earlier attempt can have posted it before this."""
+    threads: dict[str, str] = field(default_factory=dict)
+    """Where each case the replies speak about lives on the platform, as in `Outcome.threads`."""
+
+    @property
+    def idempotency_key(self) -> str:
+        """Stable across attempts: what a platform dedupes on, or what a re-post check looks for."""
+        return f"coach-reminder-{self.reminder_id}"
 
 
 def _utc_now() -> datetime:
@@ -115,79 +143,55 @@ class Coach:
 
     # ---- events
 
-    def handle(self, key: UserKey, event: Event, *, event_id: str | None = None, thread: str | None = None,
-               with_threads: bool = False) -> Outcome:
+    def handle(
+        self,
+        key: UserKey,
+        event: Event,
+        *,
+        event_id: str | None = None,
+        thread: str | None = None,
+        with_threads: bool = False,
+    ) -> Outcome:
         """Apply one event for one user, atomically; a repeated `event_id` changes nothing.
 
         `thread` is the platform's reference of the thread a text was typed in: the text then answers the
         case that lives there, resolved in the same transaction as the step. `with_threads` asks for
         `Outcome.threads` (front ends with threads; the terminal has none).
         """
-        outcome = self._run(key, event, event_id=event_id, claim=None, thread=thread, with_threads=with_threads)
-        assert outcome is not None
-        return outcome
+        return self._run(key, event, event_id=event_id, thread=thread, with_threads=with_threads)
 
-    def deliver_due(
-        self, *, limit: int = 50, platform: str | None = None, key: UserKey | None = None
-    ) -> list[tuple[UserKey, Outcome]]:
-        """Claim due reminders and run each through `step`; each row is delivered once across processes.
-
-        A front end passes its `platform` (or, for the terminal, its one `key`) so it never claims a
-        reminder that only another front end can deliver.
-        """
-        now = self.clock()
-        with self.store.transaction() as tx:
-            due = tx.due_reminders(now, limit, platform=platform, key=key)
-        delivered: list[tuple[UserKey, Outcome]] = []
-        for reminder in due:
-            outcome = self._run(
-                reminder.key, ReminderDue(reminder.kind, reminder.case_id), event_id=None, claim=reminder.id,
-                with_threads=platform is not None,
-            )
-            if outcome is not None and outcome.replies:
-                delivered.append((reminder.key, outcome))
-        return delivered
-
-    def _run(self, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
-             thread: str | None = None, with_threads: bool = False) -> Outcome | None:
+    def _run(
+        self, key: UserKey, event: Event, *, event_id: str | None, thread: str | None, with_threads: bool
+    ) -> Outcome:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.store.transaction() as tx:
-                    return self._once(tx, key, event, event_id=event_id, claim=claim, thread=thread,
-                                      with_threads=with_threads)
-            except _NotClaimed:
-                return None
+                    return self._once(tx, key, event, event_id=event_id, thread=thread, with_threads=with_threads)
             except _StepFailed:
                 log.exception("step failed: platform=%s event=%s id=%s", key.platform, type(event).__name__, event_id)
-                if claim is not None:  # a reminder that crashes the core is not retried forever
-                    self._claim_only(claim)
-                    return None
                 return Outcome((Say(SORRY),))
             except (Conflict, IntegrityError, OperationalError) as exc:
-                reason = _retry_reason(exc)
-                with self._retries_lock:
-                    self.retries[reason] += 1
-                log.info("retrying a step after %s (attempt %d)", reason, attempt)
+                self._count_retry(exc, attempt)
         log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform, event_id)
         return Outcome((Say(BUSY),))
 
-    def _once(self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, claim: int | None,
-              thread: str | None = None, with_threads: bool = False) -> Outcome:
+    def _count_retry(self, exc: Exception, attempt: int) -> None:
+        reason = _retry_reason(exc)
+        with self._retries_lock:
+            self.retries[reason] += 1
+        log.info("retrying a step after %s (attempt %d)", reason, attempt)
+
+    def _once(
+        self, tx: Tx, key: UserKey, event: Event, *, event_id: str | None, thread: str | None, with_threads: bool
+    ) -> Outcome:
         if event_id is not None and tx.seen(event_id):
             return Outcome((), duplicate=True)
         now = self.clock()
-        loaded = tx.load(key, now=now, create=claim is None)
-        if loaded is None:
-            raise _NotClaimed
-        if claim is not None and not tx.claim_reminder(claim, by=self.worker, now=now):
-            raise _NotClaimed
+        loaded = tx.load(key, now=now, create=True)
+        assert loaded is not None
         if thread is not None and isinstance(event, Text) and event.case_id is None:
             event = replace(event, case_id=tx.case_of_thread(loaded.user_pk, thread))
-        ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
-        try:
-            result = step(loaded.conversation, event, ctx)
-        except Exception as exc:
-            raise _StepFailed from exc
+        result = self._step(loaded.conversation, event, now)
         if any(isinstance(effect, ForgetUser) for effect in result.effects):
             tx.delete_user(loaded.user_pk)
             return Outcome(result.replies)
@@ -201,16 +205,36 @@ class Coach:
             threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
         return Outcome(replies, changed=result.state != loaded.conversation, threads=threads)
 
+    def _step(self, conv: Conversation, event: Event, now: datetime) -> Step:
+        ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
+        try:
+            return step(conv, event, ctx)
+        except Exception as exc:
+            raise _StepFailed from exc
+
     def _perform(
-        self, tx: Tx, key: UserKey, loaded: Loaded, state: Conversation, effects: tuple[Effect, ...], *, now: datetime
+        self,
+        tx: Tx,
+        key: UserKey,
+        loaded: Loaded,
+        state: Conversation,
+        effects: tuple[Effect, ...],
+        *,
+        now: datetime,
+        keep: int | None = None,
     ) -> tuple[Reply, ...]:
-        """Carry out effects inside the step's transaction; returns replies they add (attachments)."""
+        """Carry out effects inside the step's transaction; returns replies they add (attachments).
+
+        Reminders are scheduled at the user's next allowed minute (quiet hours, weekends); `keep` is the
+        reminder being delivered, which its own step's cancellations must not delete.
+        """
         exports = False
         for effect in effects:
             if isinstance(effect, ScheduleReminder):
-                tx.add_reminder(loaded.user_pk, effect.case_id, effect.kind, effect.due)
+                due = next_allowed(effect.due, state.profile.clock)
+                tx.add_reminder(loaded.user_pk, effect.case_id, effect.kind, due)
             elif isinstance(effect, CancelReminders):
-                tx.cancel_reminders(loaded.user_pk, effect.case_id, effect.kinds)
+                tx.cancel_reminders(loaded.user_pk, effect.case_id, effect.kinds, keep=keep)
             elif isinstance(effect, ExportData):
                 exports = True
         if not exports:
@@ -219,14 +243,159 @@ class Coach:
         return (
             Attachment(EXPORT_JSON, dumps(data), "application/json"),
             Attachment(EXPORT_MD, history_markdown(data), "text/markdown"),
+            Attachment(EXPORT_CSV, cases_csv(data), "text/csv"),
         )
 
-    def _claim_only(self, reminder_id: int) -> None:
-        try:
+    # ---- reminders: lease, post (the adapter), then delivered or failed
+
+    def deliver_due(
+        self, *, limit: int = 50, platform: str | None = None, key: UserKey | None = None
+    ) -> list[Delivery]:
+        """Lease due reminders and run each through `step`; returns what the caller must post now.
+
+        At-least-once: a leased reminder counts as delivered only when the caller reports `delivered`
+        after the platform accepted the post. If the caller dies or reports `failed`, the reminder is
+        due again once its lease (`LEASE`) runs out, with `Delivery.attempt` raised, so the caller can
+        check the platform before posting again. A retry runs the reminder's step again on the
+        conversation as it is then, so a nudge for a message sent in the meantime stays silent (and is
+        simply marked done). A reminder due inside the user's quiet hours (or on a
+        weekend they keep free) is moved to their next allowed minute instead. A front end passes its
+        `platform` (or, for the terminal, its one `key`) so it never leases another front end's reminders.
+        """
+        now = self.clock()
+        leased: list[Delivery] = []
+        tried: set[int] = set()
+        for _ in range(LEASE_ROUNDS):  # rows another worker leased between our read and our claim: read on
             with self.store.transaction() as tx:
-                tx.claim_reminder(reminder_id, by=self.worker, now=self.clock())
-        except (IntegrityError, OperationalError):
-            log.exception("could not mark reminder %s delivered", reminder_id)
+                due = tx.due_reminders(now, limit - len(leased), platform=platform, key=key, skip=tried)
+            if not due:
+                break
+            for reminder in due:
+                tried.add(reminder.id)
+                delivery = self._lease(reminder)
+                if delivery is not None:
+                    leased.append(delivery)
+            if len(leased) >= limit:
+                break
+        return leased
+
+    def _lease(self, reminder: DueReminder) -> Delivery | None:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.store.transaction() as tx:
+                    return self._lease_once(tx, reminder)
+            except (Conflict, IntegrityError, OperationalError) as exc:
+                self._count_retry(exc, attempt)
+        return None
+
+    def _lease_once(self, tx: Tx, reminder: DueReminder) -> Delivery | None:
+        now = self.clock()
+        loaded = tx.load(reminder.key, now=now, create=False)  # locks the user: one step at a time for them
+        if loaded is None:
+            return None
+        allowed = next_allowed(now, loaded.conversation.profile.clock)
+        if allowed > now:
+            tx.defer_reminder(reminder.id, allowed)
+            return None
+        attempt = tx.lease_reminder(reminder.id, by=self.worker, now=now, until=now + LEASE)
+        if attempt is None:
+            return None  # another worker holds it, delivered it, or it was cancelled
+        try:
+            result = self._step(loaded.conversation, ReminderDue(reminder.kind, reminder.case_id), now)
+        except _StepFailed:
+            # a reminder that crashes the core is given up, not retried forever (ids only in the log)
+            log.exception("reminder step failed: id=%s kind=%s", reminder.id, reminder.kind)
+            tx.mark_failed(reminder.id, "core error", now=now, permanent=True, max_tries=MAX_TRIES)
+            return None
+        tx.save(loaded, result.state, now=now)
+        self._perform(tx, reminder.key, loaded, result.state, result.effects, now=now, keep=reminder.id)
+        if not result.replies:
+            tx.mark_delivered(reminder.id, now=now, note="nothing to say")
+            return None
+        threads = {}
+        if reminder.key.platform != "console":  # the terminal has no threads
+            threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
+        return Delivery(
+            reminder.id,
+            reminder.key,
+            reminder.kind,
+            reminder.case_id,
+            attempt,
+            result.replies,
+            reminder.due_at,
+            threads,
+        )
+
+    def delivered(self, delivery: Delivery) -> bool:
+        """The platform accepted the post: the reminder is done. False when it already was."""
+        with self.store.transaction() as tx:
+            return tx.mark_delivered(delivery.reminder_id, now=self.clock())
+
+    def failed(self, delivery: Delivery, reason: str, *, permanent: bool = False) -> bool:
+        """The post failed: due again after the lease, or given up (`permanent`, or `MAX_TRIES` used).
+
+        `reason` is an error code, never user text. Returns True when the reminder was given up.
+        """
+        with self.store.transaction() as tx:
+            gave_up = tx.mark_failed(
+                delivery.reminder_id, reason, now=self.clock(), permanent=permanent, max_tries=MAX_TRIES
+            )
+        if gave_up:
+            log.warning("reminder %s given up after %d attempt(s): %s", delivery.reminder_id, delivery.attempt, reason)
+        return gave_up
+
+    def settle(
+        self,
+        delivery: Delivery,
+        post: Callable[[Delivery], object],
+        *,
+        shown: Callable[[Delivery], bool] | None = None,
+    ) -> str:
+        """Post one leased reminder with `post` and record the result; for synchronous front ends.
+
+        On a retry, `shown(delivery)` asks the platform whether an earlier attempt got through after all
+        (the process died, or the answer was lost, after posting): then it is only marked delivered.
+        `post` raises `Undeliverable` for a failure retrying can't fix, anything else for one it may.
+        Returns "delivered", "already", "retry" or "given up".
+        """
+        try:
+            if delivery.attempt > 1 and shown is not None and shown(delivery):
+                self.delivered(delivery)
+                return "already"
+            post(delivery)
+        except Undeliverable as exc:
+            self.failed(delivery, exc.reason, permanent=True)
+            return "given up"
+        except Exception as exc:  # noqa: BLE001 - any other failure: the lease runs out and it is tried again
+            return "given up" if self.failed(delivery, type(exc).__name__) else "retry"
+        self.delivered(delivery)
+        return "delivered"
+
+    def set_time_zone(self, key: UserKey, tz: str) -> bool:
+        """Record the zone a platform reports for the user (Slack's `users.info`); True when it changed.
+
+        Unknown names are ignored, and so is the platform when the user chose a zone in `settings`.
+        Does nothing for a user the store has never seen.
+        """
+        zone = valid_zone(tz)
+        if zone is None:
+            return False
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.store.transaction() as tx:
+                    loaded = tx.load(key, now=self.clock(), create=False)
+                    if loaded is None:
+                        return False
+                    profile = loaded.conversation.profile
+                    if profile.clock.tz_source == "user" or profile.clock.tz == zone:
+                        return False
+                    clock = replace(profile.clock, tz=zone, tz_source="platform")
+                    conv = replace(loaded.conversation, profile=replace(profile, clock=clock))
+                    tx.save(loaded, conv, now=self.clock())
+                    return True
+            except (Conflict, IntegrityError, OperationalError) as exc:
+                self._count_retry(exc, attempt)
+        return False
 
     # ---- what adapters read between events
 
@@ -318,99 +487,6 @@ def _export(tx: Tx, key: UserKey, loaded: Loaded, conv: Conversation, now: datet
     return export_dict(
         key, conv, tx.reminders(loaded.user_pk), tx.threads(loaded.user_pk), created_at=loaded.created_at, now=now
     )
-
-
-def export_dict(
-    key: UserKey,
-    conv: Conversation,
-    reminders: list[dict[str, Any]],
-    threads: list[dict[str, str]],
-    *,
-    created_at: datetime | None,
-    now: datetime,
-) -> dict[str, Any]:
-    """The export format: who, when, the profile, every case (answers, drafts, log), reminders, and where each
-    case's messages live on the platform."""
-    if created_at is not None and created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=UTC)
-    return {
-        "format": "exit-coach-export/1",
-        "exported_at": now.isoformat(timespec="seconds"),
-        "user": {
-            "platform": key.platform,
-            "workspace": key.workspace,
-            "user": key.user,
-            "created_at": created_at.isoformat(timespec="seconds") if created_at else None,
-        },
-        "profile": to_jsonable(conv.profile),
-        "active_case": conv.active,
-        "pending": conv.pending,
-        "cases": [to_jsonable(case) for case in conv.cases],
-        "reminders": reminders,
-        "threads": threads,
-    }
-
-
-def history_markdown(data: dict[str, Any]) -> str:
-    """A readable Markdown history from an export dict (so both files always agree)."""
-    user = data["user"]
-    where = f"{user['platform']}" + (f" / {user['workspace']}" if user["workspace"] else "")
-    sig = data["profile"].get("signature", {})
-    lines = [
-        "# Exit Coach — your history",
-        "",
-        f"Exported {data['exported_at']} for user `{user['user']}` on {where}.",
-        "",
-        "## Profile",
-        "",
-        f"- Name: {sig.get('name') or '—'}",
-        f"- Email: {sig.get('email') or '—'}",
-        f"- Phone: {sig.get('phone') or '—'}",
-        f"- Check-ins: {'on' if data['profile'].get('checkins') else 'off'}",
-    ]
-    if not data["cases"]:
-        lines += ["", "No cases yet."]
-    for case in data["cases"]:
-        lines += ["", *_case_markdown(case)]
-    if data["reminders"]:
-        lines += ["", "## Reminders", ""]
-        for r in data["reminders"]:
-            state = f"delivered {r['delivered_at']}" if r["delivered_at"] else "pending"
-            lines.append(f"- {r['kind']} for case {r['case_id']}, due {r['due_at']} ({state})")
-    if data["threads"]:
-        lines += ["", "## Where your cases' messages live", ""]
-        lines += [f"- case {t['case_id']}: {t['ref']}" for t in data["threads"]]
-    return "\n".join(lines) + "\n"
-
-
-def _case_markdown(case: dict[str, Any]) -> list[str]:
-    title = case.get("company") or "New case"
-    if case.get("role"):
-        title += f" — {case['role']}"
-    answers = case.get("answers", {})
-    lines = [
-        f"## {title}",
-        "",
-        f"- Case id: {case.get('id')}",
-        f"- Opened: {case.get('created_at')}",
-        f"- Status: {case.get('phase')}",
-    ]
-    if case.get("contact"):
-        lines.append(f"- Contact: {case['contact']}")
-    if answers.get("stage"):
-        lines.append(f"- Stage: {answers['stage']}; reason: {answers.get('reason')}")
-    if case.get("sent_at"):
-        lines.append(f"- Sent: {case['sent_at']}")
-    if case.get("log"):
-        lines += ["", "### Log", ""]
-        lines += [f"- {entry['at']} — {entry['text']}" for entry in case["log"]]
-    for rev in case.get("revisions", []):
-        heading = f"### Revision {rev['number']}: {rev['kind']} ({rev['channel']})"
-        lines += ["", heading + (" — edited by you" if rev.get("edited") else ""), ""]
-        if rev.get("subject"):
-            lines += [f"Subject: {rev['subject']}", ""]
-        lines += [f"> {line}" if line else ">" for line in rev.get("body", "").splitlines()]
-    return lines
 
 
 def open_coach(url: str | None = None) -> Coach:

@@ -93,7 +93,9 @@ SUBCOMMANDS: dict[str, str] = {
     "status": "Where the current case stands",
     "history": "Your history, as a file",
     "export": "Everything I keep about you, as files",
-    "settings": "Your signature and opt-in check-ins",
+    "settings": "Your signature, check-ins, time zone and quiet hours",
+    "closeout": "I accepted another offer: close out my other applications",
+    "reopen": "Reopen a withdrawn case (they came back with something new)",
     "faq": "Common questions about withdrawing",
     "forget": "Delete everything I keep about you",
     "help": "What each command does (only you see this)",
@@ -377,11 +379,9 @@ class CoachClient(discord.Client):
 
     async def deliver_due_once(self) -> int:
         """Post the due reminders of Discord users to their DMs; returns how many were delivered."""
-        due = await asyncio.to_thread(self.coach.deliver_due, platform="discord")
-        for key, outcome in due:
-            async with self._locks.hold(key.user):
-                await self.outbox.deliver(key, Origin(), outcome.replies, outcome.threads)
-        return len(due)
+        from exit_coach.adapters.discord import reminders
+
+        return await reminders.deliver_due_once(self)
 
     async def _remind_loop(self) -> None:
         await self.wait_until_ready()

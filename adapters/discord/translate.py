@@ -28,7 +28,7 @@ from exit_coach.service import UserKey
 
 PLATFORM = "discord"
 SUBCOMMANDS: tuple[str, ...] = ("start", "new", "cases", "history", "export", "forget", "faq", "help", "status",
-                                "settings")
+                                "settings", "closeout", "reopen")
 BOT_DM_CONTEXT = 1  # interaction `context`: 0 guild, 1 the bot's DM, 2 a private channel
 DM_CHANNEL_TYPE = 1
 

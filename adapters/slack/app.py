@@ -31,6 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from exit_coach.adapters.slack import translate
 from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
+from exit_coach.adapters.slack.reminders import ZoneRefresher
 from exit_coach.adapters.slack.worker import Worker
 from exit_coach.flow.events import Start
 from exit_coach.service import Coach, UserKey
@@ -57,6 +58,8 @@ class SlackBot:
     coach: Coach
     outbox: Outbox
     worker: Worker
+    zones: ZoneRefresher | None = None
+    """Keeps each user's time zone (Slack profile `tz`) fresh, for reminders and the times shown."""
 
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
@@ -68,6 +71,8 @@ class SlackBot:
             log.debug("coach failure", exc_info=True)
             self.outbox.note(incoming.key, incoming.origin, SORRY)
             return
+        if self.zones is not None:
+            self.zones.maybe_refresh(incoming.key)  # before the replies: the next times shown use it
         if outcome.duplicate:
             return
         if incoming.origin.kind == "command":
@@ -136,7 +141,7 @@ def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
         request_verification_enabled=bool(signing_secret),
         process_before_response=True,
     )
-    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers))
+    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers), ZoneRefresher(client, coach))
     _register(app, bot)
     return bot
 

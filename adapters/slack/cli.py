@@ -141,20 +141,16 @@ def _serve_http(bot, *, host: str, port: int) -> int:  # noqa: ANN001
 
 def _start_reminders(bot) -> threading.Thread:  # noqa: ANN001
     """Every minute, hand due reminders of Slack users to their DM."""
-    from exit_coach.adapters.slack.translate import Origin
+    from exit_coach.adapters.slack import reminders
 
 
     def loop() -> None:
         stop = threading.Event()
         while not stop.wait(REMINDER_EVERY):
             try:
-                due = bot.coach.deliver_due(platform="slack")
+                reminders.deliver_due(bot.coach, bot.outbox, bot.queue)
             except Exception as exc:  # noqa: BLE001
                 log.warning("slack: delivering reminders failed: %s", type(exc).__name__)
-                continue
-            for key, outcome in due:
-                bot.queue(key, lambda k=key, o=outcome: bot.outbox.deliver(k, Origin(None, kind="reminder"),
-                                                                            o.replies))
 
     thread = threading.Thread(target=loop, name="slack-reminders", daemon=True)
     thread.start()

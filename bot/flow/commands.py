@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from exit_coach.flow import closeout, followup, history
 from exit_coach.flow.drafting import set_checkins
+from exit_coach.flow.history import history_text
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import Problem, checked_signature
 from exit_coach.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
@@ -17,6 +19,7 @@ from exit_coach.flow.screens import prompt
 from exit_coach.flow.state import Case, Conversation, Phase, ScreenRef
 from exit_coach.flow.texts import FAQ, HELP
 from exit_coach.flow.view import show_checklist
+from exit_coach.reminders import shown
 
 
 def _step(conv: Conversation, ctx: Context, *before: Say, effects: tuple[Effect, ...] = ()) -> Step:
@@ -46,6 +49,10 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
         return _step(conv, ctx, Say("Here is a copy of everything I keep about you."), effects=(ExportData(),))
     if name == "history":
         return _step(conv, ctx, Say(history_text(conv, case)))
+    if name == "closeout":
+        return closeout.command(conv, ctx)
+    if name == "reopen":
+        return history.command(conv, ctx)
     if name == "status":
         return _step(conv, ctx, Say(status_text(conv, case, ctx)))
     if case is None or not case.phase.is_open:
@@ -57,7 +64,8 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
         return Step(conv, (note,), (CancelReminders(case.id),))
     # restart: the same case from its first question, keeping its log; never after something was sent
     if case.sent_at:
-        note = Say(f"{case.title} was sent on {case.sent_at[:10]}, so I keep its record as it is. "
+        sent_on = shown(case.sent_at, conv.profile.clock)
+        note = Say(f"{case.title} was sent on {sent_on}, so I keep its record as it is. "
                    "`start` opens a new case.")
         return _step(conv, ctx, note)
     fresh = Case(
@@ -101,6 +109,10 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
         return _step(replace(conv, pending=None), ctx, Say(f"{entry.question}\n{entry.answer}"))
     if question == "cases":
         return pick_case(conv, value, ctx)
+    if question == closeout.PENDING:
+        return closeout.answer(conv, value, ctx)
+    if question == history.PENDING:
+        return history.answer(conv, value, ctx)
     if question == "forget":
         if value == "yes":
             return Step(Conversation(), (Say("Done: I've deleted everything I kept about you."),), (ForgetUser(),))
@@ -108,6 +120,8 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
     if question == "settings":
         if value == "signature":
             return _step(replace(conv, pending="settings_signature"), ctx)
+        if (clock_step := followup.choose_setting(conv, value, ctx)) is not None:
+            return clock_step
         if value == "checkins":
             conv, effects = set_checkins(replace(conv, pending=None), not conv.profile.checkins, ctx)
             state = "on" if conv.profile.checkins else "off"
@@ -149,20 +163,10 @@ def status_text(conv: Conversation, case: Case | None, ctx: Context) -> str:
         lines.append(f"Stage: {case.answers.stage.label}. Reason: {case.answers.reason.label}.")
     if case.revisions:
         lines.append(f"Latest draft: revision {len(case.revisions)}.")
+    lines.append(f"Opened: {shown(case.created_at, conv.profile.clock)}.")
     if case.sent_at:
-        lines.append(f"Sent: {case.sent_at}.")
+        lines.append(f"Sent: {shown(case.sent_at, conv.profile.clock)}.")
     if case.phase is not Phase.ASKING:
         items = show_checklist(case, conv, ctx).items
         lines.append(f"Checklist: {sum(i.done for i in items)} of {len(items)} done.")
     return "\n".join(lines)
-
-
-def history_text(conv: Conversation, case: Case | None) -> str:
-    cases = [case] if case else list(conv.cases)
-    if not cases:
-        return "Nothing yet."
-    out: list[str] = []
-    for c in cases:
-        out.append(f"{c.title}:")
-        out.extend(f"  {e.at}  {e.text}" for e in c.log[-30:])
-    return "\n".join(out)

@@ -8,7 +8,6 @@ next numbered revision, linted, so the thread reads as a history.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import next_question
@@ -32,6 +31,14 @@ from exit_coach.flow.view import (
 )
 from exit_coach.lint import lint_draft
 from exit_coach.model import Action, Channel, DraftKind, DraftSpec, DraftStyle, Language, Reason, Stage
+from exit_coach.reminders import (
+    CHECKIN_KINDS,
+    NEGOTIATION_AGAIN,
+    NUDGE_WHEN_ACCEPTED,
+    ReminderKind,
+    due,
+    shown,
+)
 from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
 
 NUDGE_LIMIT = 5
@@ -58,11 +65,9 @@ def enter_plan(conv: Conversation, case: Case, ctx: Context) -> Step:
         case = case.ticked("decide")
     case = case.logged(ctx.stamp, f"Plan: {plan.action.value} via {', '.join(plan.channels)}")
     conv = _save(conv, case)
-    hours = 24 if case.answers.stage is Stage.ACCEPTED else 48
-    effects: tuple[Effect, ...] = (
-        CancelReminders(case.id, ("nudge_send",)),
-        ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(hours=hours)),
-    )
+    nudge = ReminderKind.NUDGE_SEND
+    at = ctx.now + NUDGE_WHEN_ACCEPTED if case.answers.stage is Stage.ACCEPTED else due(nudge, ctx.now)
+    effects: tuple[Effect, ...] = (CancelReminders(case.id, (nudge,)), ScheduleReminder(case.id, nudge, at))
     return Step(conv, (show_plan(case, conv, ctx), *case_prompt(case, conv, ctx)), effects)
 
 
@@ -136,7 +141,8 @@ def close_case(conv: Conversation, case: Case, ctx: Context) -> Step:
     case = replace(case, phase=Phase.CLOSED, question=None).logged(ctx.stamp, "Case closed")
     conv = replace(_save(conv, case), active=None if conv.active == case.id else conv.active)
     reply = Say(f"Closed {case.title}. Type `start` whenever you need me again.", case.id)
-    return Step(conv, (reply,), (CancelReminders(case.id, ("nudge_send", "negotiation_check", "relay_check")),))
+    waiting = (ReminderKind.NUDGE_SEND, ReminderKind.NEGOTIATION_CHECK, ReminderKind.RELAY_CHECK)
+    return Step(conv, (reply,), (CancelReminders(case.id, waiting),))
 
 
 def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
@@ -250,14 +256,14 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     """Record what went out, by which channel and when; then the next draft of the plan, or done."""
     rev = case.latest
     assert rev is not None
-    when = ctx.now.strftime("%Y-%m-%d %H:%M UTC")
+    when = shown(ctx.now, conv.profile.clock)
     case = case.logged(ctx.stamp, f"Sent draft {rev.number} ({rev.kind.value}) by {rev.channel.value}")
     if rev.kind is DraftKind.NEGOTIATION_EMAIL:
         case = replace(case.ticked("ask_meeting", "set_deadline"), phase=Phase.NEGOTIATING, question="outcome")
         conv = _save(conv, case)
         effects = (
             CancelReminders(case.id, ("nudge_send",)),
-            ScheduleReminder(case.id, "negotiation_check", ctx.now + timedelta(days=7)),
+            ScheduleReminder(case.id, ReminderKind.NEGOTIATION_CHECK, due(ReminderKind.NEGOTIATION_CHECK, ctx.now)),
         )
         note = Say(f"Recorded: negotiation email sent {when}. I'll check in on your deadline in a week.", case.id)
         return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
@@ -276,7 +282,7 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     if rev.kind is DraftKind.RECRUITER_NOTE:
         relay = f"{recorded} Your recruiter passes it on from here. {RELAY_FOLLOW_UP}"
         # article: the recruiter relays; the follow-up is checking that it reached the team
-        check = ScheduleReminder(case.id, "relay_check", ctx.now + timedelta(days=2))
+        check = ScheduleReminder(case.id, ReminderKind.RELAY_CHECK, due(ReminderKind.RELAY_CHECK, ctx.now))
         return finish(conv, case, ctx, relay, also=(check,))
     return finish(conv, case, ctx, f"{recorded} Well done — that's the hard part.")
 
@@ -300,9 +306,6 @@ def finish(conv: Conversation, case: Case, ctx: Context, note: str, *, also: tup
     )
 
 
-CHECKIN_KINDS = ("checkin_2w", "checkin_3m", "checkin_mobility")
-
-
 def checkins_for(case: Case, ctx: Context) -> list[Effect]:
     """The re-entry check-ins: two weeks, two months, and six months when mobility drove the decision.
 
@@ -310,11 +313,13 @@ def checkins_for(case: Case, ctx: Context) -> list[Effect]:
     """
     effects: list[Effect] = [
         CancelReminders(case.id, CHECKIN_KINDS),
-        ScheduleReminder(case.id, "checkin_2w", ctx.now + timedelta(days=14)),
-        ScheduleReminder(case.id, "checkin_3m", ctx.now + timedelta(days=60)),
+        ScheduleReminder(case.id, ReminderKind.CHECKIN_2W, due(ReminderKind.CHECKIN_2W, ctx.now)),
+        ScheduleReminder(case.id, ReminderKind.CHECKIN_3M, due(ReminderKind.CHECKIN_3M, ctx.now)),
     ]
     if _mobility(case):
-        effects.append(ScheduleReminder(case.id, "checkin_mobility", ctx.now + timedelta(days=180)))
+        effects.append(
+            ScheduleReminder(case.id, ReminderKind.CHECKIN_MOBILITY, due(ReminderKind.CHECKIN_MOBILITY, ctx.now))
+        )
     return effects
 
 
@@ -340,9 +345,18 @@ def choose_after(conv: Conversation, case: Case, value: str, ctx: Context) -> St
         return Step(conv, (show_checklist(case, conv, ctx), *case_prompt(case, conv, ctx)))
     if value == "reentry":
         return Step(conv, (Say(reentry_text(case), case.id), *case_prompt(case, conv, ctx)))
+    if value == "accepted":
+        from exit_coach.flow import closeout  # the close-out builds on this module
+
+        return closeout.offer(conv, ctx)
+    if value == "reopen":
+        from exit_coach.flow import history
+
+        return history.reopen(conv, case, ctx)
     if value == "checkins":
         conv, effects = set_checkins(conv, True, ctx)
-        return Step(conv, (Say(checkins_note(case), case.id), *case_prompt(case, conv, ctx)), effects)
+        note = checkins_note(case) + _zone_note(conv)
+        return Step(conv, (Say(note, case.id), *case_prompt(case, conv, ctx)), effects)
     return close_case(conv, case, ctx)
 
 
@@ -356,6 +370,12 @@ def set_checkins(conv: Conversation, on: bool, ctx: Context) -> tuple[Conversati
         elif not on:
             effects.append(CancelReminders(case.id, CHECKIN_KINDS))
     return conv, tuple(effects)
+
+
+def _zone_note(conv: Conversation) -> str:
+    """Name the zone reminders follow when the user never chose one (it is UTC until they do)."""
+    clock = conv.profile.clock
+    return "" if clock.tz_source else f" They come in daytime {clock.tz} time; `settings` changes your time zone."
 
 
 def checkins_note(case: Case) -> str:
@@ -381,5 +401,5 @@ def choose_outcome(conv: Conversation, case: Case, value: str, ctx: Context) -> 
     case = replace(case, nudges=case.nudges + 1)
     conv = _save(conv, case)
     note = Say("Okay. I'll ask again in three days; don't let it drag on past your deadline.", case.id)
-    effects = (ScheduleReminder(case.id, "negotiation_check", ctx.now + timedelta(days=3)),)
+    effects = (ScheduleReminder(case.id, ReminderKind.NEGOTIATION_CHECK, ctx.now + NEGOTIATION_AGAIN),)
     return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)

@@ -80,4 +80,6 @@ GLOBAL_COMMANDS: tuple[str, ...] = (
     "forget",
     "faq",
     "settings",
+    "closeout",
+    "reopen",
 )

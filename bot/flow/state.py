@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Language, Reason, Signature, Situation, Stage
+from exit_coach.reminders import UserClock
 
 
 class Phase(StrEnum):
@@ -124,6 +125,8 @@ class Case:
     nudges: int = 0
     language: Language = Language.EN
     """The language the drafts are written in (the employer's): preset from the platform locale, then asked."""
+    withdrawn_before: tuple[str, ...] = ()
+    """When earlier withdrawals of this case went out (ISO, UTC), kept when the case is reopened."""
 
     @property
     def title(self) -> str:
@@ -143,6 +146,17 @@ class Case:
 
 
 @dataclass(frozen=True)
+class CloseoutBatch:
+    """After accepting another offer: the other open cases still to send or skip, with one nudge for them all."""
+
+    cases: tuple[str, ...] = ()
+    total: int = 0
+    anchor: str = ""
+    """The case the batch's one reminder row hangs on (reminder rows belong to a case)."""
+    nudges: int = 0
+
+
+@dataclass(frozen=True)
 class Profile:
     signature: Signature = field(default_factory=Signature)
     checkins: bool = False
@@ -150,6 +164,14 @@ class Profile:
     welcomed: bool = False
     locale: str = ""
     """The user's platform locale ("es-ES", "de"), as the adapter last saw it: the default draft language."""
+    clock: UserClock = field(default_factory=UserClock)
+    """Time zone, quiet hours and weekends: when reminders may come and how times are shown."""
+    last_reminder: str | None = None
+    """"kind:case_id" of the newest reminder shown, so `snooze` / `stop these` typed in the terminal answer it."""
+    snoozes: int = 0
+    stops: int = 0
+    closeout: CloseoutBatch | None = None
+    """How often this user snoozed / stopped reminders (for `coach stats`, aggregated)."""
 
 
 @dataclass(frozen=True)

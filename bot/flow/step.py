@@ -10,25 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
 
-from exit_coach.flow import drafting
+from exit_coach.flow import closeout, drafting, followup
 from exit_coach.flow.commands import answer_pending, run_command, save_signature
 from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, ReminderDue, Start, SubmitForm, Text
 from exit_coach.flow.outcome import Context, Step
 from exit_coach.flow.questions import BY_ID, Problem, next_question
-from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ScheduleReminder, ShowRevision
+from exit_coach.flow.replies import Ask, AskForm, Option, Reply, Say, ShowRevision
 from exit_coach.flow.screens import case_prompt, live_screen, prompt
 from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
-from exit_coach.flow.texts import CHECKIN_TEXT, FOREIGN, STALE, WELCOME
+from exit_coach.flow.texts import FOREIGN, STALE, WELCOME
 from exit_coach.flow.view import GLOBAL_PENDING
-from exit_coach.model import Language, Reason
+from exit_coach.model import Language
 
 MAX_TEXT = 4000
 
 
 def step(state: Conversation, event: Event, ctx: Context) -> Step:
     """Apply one event to one user's conversation."""
+    return closeout.track(state, _route(state, event, ctx), ctx)
+
+
+def _route(state: Conversation, event: Event, ctx: Context) -> Step:
     if isinstance(event, Text):
         return _text(_in_thread_of(state, event.case_id), event.text, ctx)
     if isinstance(event, Command):
@@ -47,7 +50,7 @@ def step(state: Conversation, event: Event, ctx: Context) -> Step:
     if isinstance(event, SubmitForm):
         return _submit(state, event.question, event.values, event.case_id, ctx)
     if isinstance(event, ReminderDue):
-        return _reminder(state, event, ctx)
+        return followup.reminder_due(state, event.kind, event.case_id, ctx)
     return _with_prompt(state, ctx, Say("I didn't understand that."))
 
 
@@ -90,6 +93,10 @@ def _text(conv: Conversation, raw: str, ctx: Context) -> Step:
         return _with_prompt(conv, ctx, Say("I didn't catch that."))
     if len(text) > MAX_TEXT:
         return _with_prompt(conv, ctx, Say(f"That's too long ({len(text):,} characters; the limit is {MAX_TEXT:,})."))
+    if (answered := followup.typed(conv, text, ctx)) is not None:
+        return answered
+    if " ".join(text.lower().rstrip(".!").split()) in closeout.PHRASES:
+        return closeout.command(conv, ctx)
     word, _, arg = text.lstrip("/").partition(" ")
     if word.lower() in (*GLOBAL_COMMANDS, "start", "new") and (not arg or word.lower() == "faq"):
         return step(conv, Command(word.lower(), arg), ctx)
@@ -128,6 +135,8 @@ def _answer_text(conv: Conversation, shown: Reply, text: str, case_id: str | Non
 
 
 def _choose(conv: Conversation, event: Choose, ctx: Context) -> Step:
+    if event.question.startswith(followup.REMIND_PREFIX):
+        return followup.choose(conv, event.question, event.value, event.case_id, ctx)
     if event.question in GLOBAL_PENDING:
         if event.question in ("faq", "cases") or conv.pending == event.question:
             return answer_pending(conv, event.question, event.value, ctx)
@@ -168,6 +177,8 @@ def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_i
         if conv.pending != question:
             return _with_prompt(conv, ctx, Say(STALE))
         return save_signature(conv, values, ctx)
+    if question in followup.SETTINGS_FORMS:
+        return followup.submit_setting(conv, question, values, ctx)
     case = conv.case(case_id)
     if case is None:
         return _with_prompt(conv, ctx, Say(FOREIGN if case_id else STALE))
@@ -187,35 +198,6 @@ def _submit(conv: Conversation, question: str, values: Mapping[str, str], case_i
         return _with_prompt(conv, ctx, Say(got.message))
     case, profile = got
     return _advance(replace(conv, profile=profile), case, question, ctx)
-
-
-def _reminder(conv: Conversation, event: ReminderDue, ctx: Context) -> Step:
-    """A due reminder: nudge an unsent message, or deliver an opt-in check-in; silent when moot."""
-    case = conv.case(event.case_id)
-    if case is None:
-        return Step(conv, ())
-    if event.kind == "nudge_send":
-        if case.phase not in (Phase.PLANNED, Phase.DRAFTING) or case.nudges >= drafting.NUDGE_LIMIT:
-            return Step(conv, ())
-        case = replace(case, nudges=case.nudges + 1)
-        conv = conv.with_case(case)
-        note = Say(
-            f"A nudge about {case.title}: your message isn't marked as sent yet. "
-            "Sending it soon is kinder than silence.",
-            case.id,
-        )
-        effects = (ScheduleReminder(case.id, "nudge_send", ctx.now + timedelta(days=1)),)
-        return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
-    if event.kind == "relay_check" and case.phase is Phase.SENT and "recruiter_confirmed" not in case.done:
-        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT['relay_check']}", case.id), *case_prompt(case, conv, ctx)))
-    if event.kind == "negotiation_check" and case.phase is Phase.NEGOTIATING:
-        return Step(conv, (Say(CHECKIN_TEXT["negotiation_check"], case.id), *case_prompt(case, conv, ctx)))
-    if event.kind in CHECKIN_TEXT and event.kind.startswith("checkin") and conv.profile.checkins:
-        kind = event.kind
-        if kind == "checkin_2w" and case.answers.reason is Reason.OTHER_OFFER:
-            kind = "checkin_2w_transition"  # article: after leaving for another offer, finalise the transition
-        return Step(conv, (Say(f"{case.title}. {CHECKIN_TEXT[kind]}", case.id),))
-    return Step(conv, ())
 
 
 __all__ = ["Context", "Step", "open_case", "start", "step"]

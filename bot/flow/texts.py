@@ -23,7 +23,9 @@ HELP = (
     "help — this list · back — the previous question · cancel — close this case · "
     "restart — start this case over · status — where this case stands · cases — list and switch cases · "
     "start — a new case · history — what happened so far · export — all your data · "
-    "forget — delete all your data · faq — common questions · settings — signature and check-ins"
+    "forget — delete all your data · faq — common questions · "
+    "settings — signature, check-ins, time zone and quiet hours · "
+    "closeout — after accepting another offer, close out the rest · reopen — a withdrawn case came back"
 )
 
 

@@ -29,12 +29,15 @@ from exit_coach.flow.replies import (
 from exit_coach.flow.state import Case, Conversation, Phase, Revision, ScreenRef, situation_of
 from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, SEND_ANYWAY
 from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Language, Plan, Reason
+from exit_coach.reminders import shown as local
 from exit_coach.roadmap import plan_for, switch_channels
 
 MAILTO_LIMIT = 1800
 """Longer mailto: links are cut off by some mail apps; past this we offer copy instead."""
 
-GLOBAL_PENDING = ("faq", "cases", "forget", "settings", "settings_signature")
+GLOBAL_PENDING = (
+    "faq", "cases", "forget", "settings", "settings_signature", "settings_tz", "settings_quiet", "closeout", "reopen",
+)
 
 
 def plan_of(case: Case, conv: Conversation, ctx: Context) -> Plan:
@@ -176,7 +179,9 @@ def after_sent_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     options += (Option("What comes next", "reentry"),)
     if not conv.profile.checkins:
         options += (Option("Check in with me later", "checkins"),)
-    options += (Option("Close this case", "close"),)
+    if any(c.id != case.id and c.phase.is_open and not c.sent_at for c in conv.cases):
+        options += (Option("I accepted another offer", "accepted"),)
+    options += (Option("They came back with a better offer", "reopen"), Option("Close this case", "close"))
     return Ask("after", "Tick off what you've done, or see what comes next.", options, case.id)
 
 
@@ -201,7 +206,11 @@ CASES_SHOWN = 24
 def case_options(conv: Conversation) -> tuple[Option, ...]:
     newest_first = list(reversed(conv.cases))
     shown = [c for c in newest_first if c.phase.is_open] + [c for c in newest_first if not c.phase.is_open]
-    return tuple(Option(f"{c.title} ({c.phase.value})", c.id) for c in shown[:CASES_SHOWN])
+    clock = conv.profile.clock
+    return tuple(
+        Option(f"{c.title} ({c.phase.value}) · opened {local(c.created_at, clock, zone=False)}", c.id)
+        for c in shown[:CASES_SHOWN]
+    )
 
 
 def send_anyway_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
@@ -265,6 +274,14 @@ def pending_prompt(conv: Conversation) -> Reply:
             "Delete everything I keep about you, every case and draft? This can't be undone.",
             (Option("Yes, delete it all", "yes", "danger"), Option("No, keep it", "no")),
         )
+    if conv.pending in ("settings_tz", "settings_quiet", "closeout", "reopen"):
+        from exit_coach.flow import closeout, followup, history  # they build on this module
+
+        if conv.pending == "closeout":
+            return closeout.pending_prompt(conv)
+        if conv.pending == "reopen":
+            return history.pending_prompt(conv)
+        return followup.settings_form(conv)
     if conv.pending == "settings_signature":
         return AskForm(
             "settings_signature",
@@ -272,13 +289,17 @@ def pending_prompt(conv: Conversation) -> Reply:
             "How do you sign your messages?",
             signature_fields(None, conv.profile),
         )
+    from exit_coach.flow.followup import settings_line, settings_options
+
     checkins = "on" if conv.profile.checkins else "off"
     return Ask(
         "settings",
-        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}.",
+        f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}. "
+        + settings_line(conv.profile.clock),
         (
             Option("Change my signature", "signature"),
             Option("Turn check-ins off" if conv.profile.checkins else "Turn check-ins on", "checkins"),
+            *settings_options(conv.profile.clock),
             Option("Done", "done"),
         ),
     )
@@ -292,14 +313,16 @@ def overview(conv: Conversation) -> tuple[CaseOverview, ...]:
         lines: tuple[ChecklistLine, ...] = ()
         if case.answers.stage is not None:
             lines = checklist_lines(case, plan_for(situation_of(case, conv)))
-        out.append(CaseOverview(case.id, case.title, f"{stage} · {case.phase.value.replace('_', ' ')}", lines))
+        opened = local(case.created_at, conv.profile.clock)
+        where = f"{stage} · {case.phase.value.replace('_', ' ')} · opened {opened}"
+        out.append(CaseOverview(case.id, case.title, where, lines))
     return tuple(out)
 
 
 def form_on_screen(conv: Conversation, case_id: str | None, question: str) -> AskForm | Say:
     """The form to open for a "Fill in" click on `question`, or a note saying why there is none."""
     closed = Say(FORM_CLOSED, case_id)
-    if conv.pending == question == "settings_signature":
+    if conv.pending == question and question in ("settings_signature", "settings_tz", "settings_quiet"):
         shown = pending_prompt(conv)
         return shown if isinstance(shown, AskForm) else closed
     case = conv.case(case_id)

@@ -112,14 +112,18 @@ def walk(coach: Coach, key: UserKey, steps: int) -> Outcome:
     return outcome
 
 
-def walk_to(coach: Coach, key: UserKey, prefix: str, *, limit: int = 25) -> Outcome:
-    """Start a case and answer with first options until a question starting with `prefix` is on screen."""
+def walk_to(
+    coach: Coach, key: UserKey, prefix: str, *, limit: int = 25, picks: dict[str, str] | None = None
+) -> Outcome:
+    """Start a case and answer with first options (or `picks[question]`) until `prefix` is on screen."""
     outcome = coach.handle(key, Start())
     for _ in range(limit):
         question = last_question(outcome)
         if question is not None and question.startswith(prefix):
             return outcome
         event = answer(outcome.replies)
+        if picks and question in picks and isinstance(event, Choose):
+            event = Choose(picks[question], question, event.case_id)
         assert event is not None, outcome
         outcome = coach.handle(key, event)
     raise AssertionError(f"never reached {prefix!r}: {outcome}")

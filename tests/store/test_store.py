@@ -116,7 +116,7 @@ def test_export_includes_cases_drafts_and_history(coach: Coach) -> None:
     assert "Acme" in markdown and "Revision 2" in markdown
     outcome = coach.handle(ALICE, Command("export"))
     files = {r.filename: r for r in outcome.replies if isinstance(r, Attachment)}
-    assert set(files) == {"exit-coach-export.json", "exit-coach-history.md"}
+    assert set(files) == {"exit-coach-export.json", "exit-coach-history.md", "exit-coach-cases.csv"}
     assert json.loads(files["exit-coach-export.json"].content)["cases"][0]["revisions"][1]["number"] == 2
 
 
@@ -139,7 +139,7 @@ def test_each_due_reminder_is_delivered_once_across_processes(make_coach: Callab
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    delivered = [key for batch in results for key, _ in batch]
+    delivered = [d.key for batch in results for d in batch]
     assert sorted(k.user for k in delivered) == sorted(k.user for k in users)
     assert first.deliver_due() == [] and second.deliver_due() == []
 
@@ -150,9 +150,9 @@ def test_a_front_end_claims_only_the_reminders_it_can_deliver(coach: Coach, cloc
     for key in (on_slack, on_discord, terminal):
         walk_to(coach, key, "plan")
     clock.advance(days=3)
-    assert [k for k, _ in coach.deliver_due(platform="slack")] == [on_slack]
-    assert [k for k, _ in coach.deliver_due(key=terminal)] == [terminal]
-    assert [k for k, _ in coach.deliver_due()] == [on_discord], "the others were left for their own front end"
+    assert [d.key for d in coach.deliver_due(platform="slack")] == [on_slack]
+    assert [d.key for d in coach.deliver_due(key=terminal)] == [terminal]
+    assert [d.key for d in coach.deliver_due()] == [on_discord], "the others were left for their own front end"
 
 
 def test_cancelling_a_case_cancels_its_reminders(coach: Coach, clock: FakeClock) -> None:

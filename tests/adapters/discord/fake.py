@@ -168,6 +168,9 @@ class FakeDiscord:
             return {"id": self.dm_channel(user), "type": 1, "recipients": [user_payload(user)], "last_message_id": None}
         if re.fullmatch(r"/users/\d+", path):
             return user_payload(path.rsplit("/", 1)[1])
+        if (m := re.fullmatch(r"/channels/(\d+)/messages", path)) and method == "GET":
+            # the channel's history, newest first, as Discord returns it (what a reminder retry reads)
+            return [c.response for c in reversed(self.messages(m[1])) if isinstance(c.response, dict)]
         if m := re.fullmatch(r"/channels/(\d+)/messages", path):
             return self.message(m[1], body, author=BOT_USER)
         if (m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)) and method == "PATCH":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -150,8 +150,8 @@ def test_due_reminders_are_posted_to_the_dm(run) -> None:  # noqa: ANN001
         assert rig.question("111").question == "plan"
         await rig.click("111", "draft")
         before = len(rig.texts("111"))
-        real_clock = rig.coach.clock
-        rig.coach.clock = lambda: real_clock() + timedelta(days=3)
+        noon = (datetime.now(UTC) + timedelta(days=3)).replace(hour=12, minute=0)  # outside the quiet hours
+        rig.coach.clock = lambda: noon
         assert await rig.client.deliver_due_once() >= 1
         assert len(rig.texts("111")) > before
         assert await rig.client.deliver_due_once() == 0, "each reminder is delivered once"
@@ -176,6 +176,6 @@ def test_commands_sync_globally_or_to_one_guild(tmp_path) -> None:  # noqa: ANN0
     assert command["name"] == "withdraw"
     subcommands = {o["name"]: o for o in command["options"]}
     assert set(subcommands) == {"start", "new", "cases", "history", "export", "forget", "faq", "help", "status",
-                                "settings"}
+                                "settings", "closeout", "reopen"}
     assert all(o["type"] == 1 and 10 < len(o["description"]) <= 100 for o in subcommands.values())
     assert command["contexts"] == [0, 1]

@@ -41,6 +41,8 @@ class SlackStub:
     fail: dict[str, str] = field(default_factory=dict)
     locales: dict[str, str] = field(default_factory=dict)
     """user id -> Slack locale, answered by `users.info` only when asked with include_locale, as Slack does."""
+    zones: dict[str, str] = field(default_factory=dict)
+    """users.info `tz` per user id (none: the field is missing, as for a bot)."""
     ws_url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -133,9 +135,9 @@ class SlackStub:
             "views.publish": lambda: {"view": {"id": "VHOME"}},
             "users.info": lambda: {"user": self.user_info(str(data.get("user")), data.get("include_locale"))},
             "apps.connections.open": lambda: {"url": self.ws_url},
-            "conversations.history": lambda: {"messages": [
-                {"ts": c.response.get("ts"), "text": c.data.get("text")} for c in self.of("chat.postMessage")
-                if c.data.get("channel") == data.get("channel")][-int(data.get("limit") or 100):]},
+            "conversations.history": lambda: {
+                "messages": self._history(str(data.get("channel")))[: int(data.get("limit") or 100)]
+            },
             "chat.update": lambda: {"channel": data.get("channel"), "ts": data.get("ts")},
             "chat.getPermalink": lambda: {
                 "channel": data.get("channel"),
@@ -153,13 +155,24 @@ class SlackStub:
         """A `users.info` user object in Slack's shape; `locale` only with include_locale=true."""
         info: dict[str, Any] = {
             "id": user, "team_id": "T1", "name": user.lower(), "deleted": False, "real_name": f"User {user}",
-            "tz": "Europe/Madrid", "tz_label": "Central European Time", "tz_offset": 3600,
             "profile": {"real_name": f"User {user}", "display_name": user.lower(), "team": "T1"},
             "is_admin": False, "is_owner": False, "is_bot": False, "is_app_user": False, "updated": 1_700_000_000,
         }
+        if user in self.zones:  # none: the field is missing, as for a bot
+            info["tz"] = self.zones[user]
         if str(include_locale).lower() in ("1", "true") and user in self.locales:
             info["locale"] = self.locales[user]
         return info
+    def _history(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages as conversations.history returns them: newest first, with metadata."""
+        out = []
+        for call in self.snapshot():
+            if call.method == "chat.postMessage" and call.data.get("channel") == channel and call.response.get("ok"):
+                meta = call.data.get("metadata")
+                meta = json.loads(meta) if isinstance(meta, str) else meta
+                out.append({"ts": call.response.get("ts"), "text": call.data.get("text"),
+                            **({"metadata": meta} if meta else {})})
+        return out[::-1]
 
     def _record(self, call: Call) -> None:
         with self._lock:

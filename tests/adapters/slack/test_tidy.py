@@ -107,8 +107,12 @@ def test_export_goes_as_files_with_a_short_summary(rig: Rig) -> None:
     urls = rig.stub.of("files.getUploadURLExternal")
     uploads = rig.stub.of("upload")
     done = rig.stub.of("files.completeUploadExternal")
-    assert [u.data["filename"] for u in urls] == ["exit-coach-export.json", "exit-coach-history.md"]
-    assert len(uploads) == 2 and len(done) == 2
+    assert [u.data["filename"] for u in urls] == [
+        "exit-coach-export.json",
+        "exit-coach-history.md",
+        "exit-coach-cases.csv",
+    ]
+    assert len(uploads) == 3 and len(done) == 3
     data = json.loads(uploads[0].data["content"])
     assert data["cases"][0]["company"] == "Acme & <Sons>", "the file holds the data as it is"
     assert all(d.data["channel_id"] == DM for d in done)

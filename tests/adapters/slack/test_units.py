@@ -212,9 +212,10 @@ def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
     manifest = (Path(__file__).resolve().parents[3] / "deploy" / "slack-manifest.yml").read_text()
     bot = manifest.split("    bot:\n", 1)[1].split("settings:", 1)[0]
     scopes = {line.split("#")[0].strip(" -") for line in bot.splitlines() if line.strip().startswith("- ")}
-    # conversations.open → im:write; message.im → im:history; chat.post* → chat:write; views.* need none
-    # files_upload_v2 → files:write (export and a long history as files); users.info → users:read (locale)
-    assert scopes == {"commands", "chat:write", "im:write", "im:history", "files:write", "users:read"}
+    # conversations.open → im:write; message.im and a reminder retry's conversations.history → im:history;
+    # chat.post* → chat:write; users.info (time zone, locale) → users:read; files_upload_v2 → files:write;
+    # views.* need none
+    assert scopes == {"commands", "chat:write", "im:write", "im:history", "users:read", "files:write"}
 
 
 def test_the_dm_cache_is_bounded() -> None:
