@@ -262,3 +262,15 @@ def test_locales_map_to_draft_languages() -> None:
     assert Language.from_locale("en-GB") is Language.EN
     assert Language.from_locale("pt-BR") is Language.EN
     assert Language.from_locale(None) is Language.EN
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_every_stage_and_reason_with_visa_and_repayment_passes_its_lint(language: Language) -> None:
+    """The busiest drafts (recruiter, visa, relocation, bonus) must not read as over-explaining in any language."""
+    for kind, stage, reason, style in itertools.product(
+        DraftKind, STAGES, Reason, (PLAIN, DraftStyle(shorter=True), DraftStyle(warmer=True, door_open=True))
+    ):
+        if kind is DraftKind.NEGOTIATION_EMAIL and stage in (Stage.ACCEPTED, Stage.APPLIED):
+            continue  # never planned there
+        draft = render(kind, situation(language, stage, reason=reason, tell_employer_too=True), style)
+        assert own_lint(draft, language) == [], (kind, stage, reason, style, draft.body)
