@@ -229,7 +229,7 @@ def revision_card(reply: ShowRevision) -> list[Message]:
     a line to copy, kept within `MAILTO_LIMIT`.
     """
     draft = reply.draft
-    head = f"**Draft {reply.number} (above): {safe(draft.kind.label)} · {safe(draft.channel.label)}**"
+    head = f"**Draft {reply.number} (above): {safe(draft.kind.label)} ({safe(draft.channel.label)})**"
     if reply.to_hint:
         head += f" · to {safe(reply.to_hint)}"
     lines = [head, *([f"⚠ {safe(f.message)}" for f in reply.findings] or ["✓ No problems found in this draft."])]

@@ -204,7 +204,7 @@ def copy_message(reply: ShowRevision) -> Message:
 def revision_card(reply: ShowRevision) -> Message:
     """Under the draft: which draft it is, its lint notes, and its actions (and the mail link)."""
     draft = reply.draft
-    head = f"Draft {reply.number} (above): {draft.kind.label} · {draft.channel.label}"
+    head = f"Draft {reply.number} (above): {draft.kind.label} ({draft.channel.label})"
     if reply.to_hint:
         head += f" · to {reply.to_hint}"
     blocks = sections(head)

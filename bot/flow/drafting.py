@@ -96,7 +96,7 @@ def _new_revision(
         question=ScreenRef("rev", number).id,
         style=style,
         revisions=(*case.revisions, rev),
-    ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
+    ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.label})")
 
 
 def _too_many_revisions(conv: Conversation, case: Case, ctx: Context) -> Step | None:
