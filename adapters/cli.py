@@ -21,7 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "discord": ("exit_coach.adapters.discord.cli", "run the Discord bot"),
     "export": ("exit_coach.adapters.cli_data", "print everything stored about one user as JSON"),
     "forget": ("exit_coach.adapters.cli_data", "delete everything stored about one user"),
-    "db": ("exit_coach.adapters.cli_data", "database maintenance (`coach db upgrade`)"),
+    "db": ("exit_coach.adapters.cli_data", "database maintenance: upgrade, rotate-key, purge, new-key"),
     "stats": ("exit_coach.adapters.cli_stats", "aggregate numbers for operators (cells under 5 people hidden)"),
 }
 
@@ -75,9 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        from exit_coach import logs
         from exit_coach.config import load_dotenv_once
 
         load_dotenv_once()
+        logs.install()  # every log record of every command is redacted where it is made
         return int(args._module.run(args) or 0)
     except UsageError as exc:
         print(f"coach {args.command}: {exc}", file=sys.stderr)

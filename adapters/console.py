@@ -17,6 +17,7 @@ from typing import TextIO
 
 from exit_coach.adapters.copy_ready import copy_text
 from exit_coach.config import ConfigError, default_data_dir
+from exit_coach.files import private_folder, write_private
 from exit_coach.flow.events import GLOBAL_COMMANDS, Event, Start, SubmitForm, Text
 from exit_coach.flow.followup import CONTROLS_WORDS, is_controls
 from exit_coach.flow.followup import WORDS as REMINDER_WORDS
@@ -204,12 +205,11 @@ def save_attachment(reply: Attachment, folder: Path) -> str:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for place in (folder, default_data_dir() / "exports"):
         try:
-            place.mkdir(parents=True, exist_ok=True)
+            private_folder(place)
             for n in range(100):
                 name = f"{stem}-{stamp}{f'-{n}' if n else ''}{dot}{suffix}"
                 try:
-                    with open(place / name, "x", encoding="utf-8") as out:
-                        out.write(reply.content)
+                    write_private(place / name, reply.content)  # 0600: an export is the user's whole search
                     return f"Saved {name} to {place}"
                 except FileExistsError:
                     continue

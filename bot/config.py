@@ -67,6 +67,36 @@ def log_level() -> str:
     return value
 
 
+def log_format() -> str:
+    """`LOG_FORMAT`: `text` (default) or `json` (one object a line)."""
+    value = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
+    if value not in {"text", "json"}:
+        raise ConfigError(f"LOG_FORMAT must be text or json, not {value!r}")
+    return value
+
+
+def encryption_keys() -> tuple[str, ...]:
+    """`COACH_ENCRYPTION_KEY`: one Fernet key or a comma-separated list, newest first; () when unset.
+
+    Only the shape is read here; `exit_coach.crypto` checks each key (the message never shows a key).
+    """
+    value = os.environ.get("COACH_ENCRYPTION_KEY", "")
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+DEFAULT_RETENTION_DAYS = 180
+
+
+def retention_days() -> int:
+    """`COACH_RETENTION_DAYS` (default 180): cases untouched that long are deleted; at least 1."""
+    value = os.environ.get("COACH_RETENTION_DAYS", "").strip()
+    if not value:
+        return DEFAULT_RETENTION_DAYS
+    if not value.isdecimal() or not 1 <= int(value) <= 36500:
+        raise ConfigError(f"COACH_RETENTION_DAYS must be a whole number of days from 1 to 36500, not {value!r}")
+    return int(value)
+
+
 def required(name: str) -> str:
     """The value of a required variable, or ConfigError naming it."""
     value = os.environ.get(name, "").strip()

@@ -22,11 +22,12 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from exit_coach.config import DEFAULT_RETENTION_DAYS
 from exit_coach.drafts import DraftRenderer
 from exit_coach.export import EXPORT_CSV, EXPORT_JSON, EXPORT_MD, cases_csv, export_dict, history_markdown
 from exit_coach.flow.events import Event, ReminderDue, Text
@@ -46,13 +47,17 @@ from exit_coach.flow.replies import (
 from exit_coach.flow.state import Conversation
 from exit_coach.flow.step import step
 from exit_coach.flow.view import form_on_screen, overview
+from exit_coach.ratelimit import SLOW_DOWN, RateLimit, Verdict
 from exit_coach.reminders import LEASE, MAX_TRIES, next_allowed, valid_zone
 from exit_coach.store import Conflict, DueReminder, Loaded, Store, Tx, UserKey, dumps, open_store
+from exit_coach.upkeep import Purged, purge
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 LEASE_ROUNDS = 5
+EVENTS_PER_MINUTE = 30
+"""The per-user rate limit of the bots: a person clicking and typing stays far below it."""
 SORRY = "Sorry — something went wrong on my side; your progress so far is saved."
 BUSY = "Your case changed at the same moment from somewhere else, so I didn't apply that. Please try again."
 
@@ -130,8 +135,15 @@ class Coach:
         help_url: str | None = None,
         clock: Callable[[], datetime] = _utc_now,
         new_id: Callable[[], str] = _new_id,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.store = store
+        self.retention_days = retention_days
+        """Cases untouched this long are deleted by `purge_if_due` (COACH_RETENTION_DAYS)."""
+        self.rate_limit = rate_limit
+        """Per-user events a minute (`open_coach` sets 30); None: no limit (tests, benchmarks of one user)."""
+        self._last_purge: datetime | None = None
         self.renderer = renderer
         self.help_url = help_url
         self.clock = clock
@@ -157,7 +169,13 @@ class Coach:
         `thread` is the platform's reference of the thread a text was typed in: the text then answers the
         case that lives there, resolved in the same transaction as the step. `with_threads` asks for
         `Outcome.threads` (front ends with threads; the terminal has none).
+        A user over the rate limit gets one `SLOW_DOWN` note, then nothing, and nothing is read or saved.
         """
+        verdict = Verdict.ALLOW if self.rate_limit is None else self.rate_limit.check(key, self.clock())
+        if verdict is not Verdict.ALLOW:
+            if verdict is Verdict.NOTE:
+                log.info("rate limit: platform=%s user=%s", key.platform, key.user)
+            return Outcome((Say(SLOW_DOWN),) if verdict is Verdict.NOTE else ())
         return self._run(key, event, event_id=event_id, thread=thread, with_threads=with_threads)
 
     def _run(
@@ -206,7 +224,8 @@ class Coach:
         return Outcome(replies, changed=result.state != loaded.conversation, threads=threads)
 
     def _step(self, conv: Conversation, event: Event, now: datetime) -> Step:
-        ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url)
+        ctx = Context(now=now, new_id=self.new_id(), render=self.renderer.render, help_url=self.help_url,
+                      retention_days=self.retention_days, encrypted=self.store.cipher.enabled)
         try:
             return step(conv, event, ctx)
         except Exception as exc:
@@ -397,6 +416,22 @@ class Coach:
                 self._count_retry(exc, attempt)
         return False
 
+    def purge_if_due(self) -> Purged | None:
+        """The retention purge, at most once a day per process (the bots call this every minute); None when
+        it was not due or failed (logged by error type only: the next day tries again)."""
+        now = self.clock()
+        with self._retries_lock:
+            if self._last_purge is not None and now - self._last_purge < timedelta(days=1):
+                return None
+            self._last_purge = now
+        try:
+            purged = purge(self.store, now=now, days=self.retention_days)
+        except Exception as exc:  # noqa: BLE001 - a failed purge must not stop reminders
+            log.warning("retention purge failed: %s", type(exc).__name__)
+            return None
+        log.info("retention purge: %d case(s), %d user(s) deleted", purged.cases, purged.users)
+        return purged
+
     # ---- what adapters read between events
 
     def overview(self, key: UserKey) -> tuple[CaseOverview, ...]:
@@ -496,5 +531,7 @@ def open_coach(url: str | None = None) -> Coach:
     """
     from exit_coach import config
 
+    days = config.retention_days()
     store = open_store(url or config.database_url())
-    return Coach(store, renderer=DraftRenderer(override_dir=config.templates_dir()), help_url=config.help_url())
+    return Coach(store, renderer=DraftRenderer(override_dir=config.templates_dir()), help_url=config.help_url(),
+                 retention_days=days, rate_limit=RateLimit(limit=EVENTS_PER_MINUTE))

@@ -13,9 +13,10 @@ saves `Conversation` values.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from exit_coach.codec import decode_case, decode_profile, encode_case, encode_profile
+from exit_coach.crypto import Cipher
+from exit_coach.files import private_database_file
 from exit_coach.flow.state import Case, Conversation, Profile
 from exit_coach.schema import (
     CASE,
@@ -87,25 +90,28 @@ class DueReminder:
 def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`."""
     parsed = make_url(url)
+    # hide_parameters: SQL parameters (personal values when no key is set) never reach a log line or an error
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in url
     if not memory and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        private_database_file(Path(database).expanduser())
     options: dict[str, Any] = {"connect_args": {"timeout": 5.0, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool
     else:
         # every checkout ends in our own COMMIT or ROLLBACK (engine.begin()), so no extra reset is needed
         options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None)
-    engine = create_engine(parsed, **options)
+    engine = create_engine(parsed, hide_parameters=True, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy's pysqlite recipe)
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL"):
+        # secure_delete: deleted and overwritten rows are zeroed in the file, not left in free space
+        pragmas = ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON")
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -114,7 +120,8 @@ def make_engine(url: str) -> Engine:
         # a step takes the write lock up front (no lock-upgrade deadlocks); a read takes none, and under
         # WAL it never waits for a writer. Straight to the driver: this runs on every step.
         read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        driver: Any = conn.connection.driver_connection
+        driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -125,8 +132,10 @@ def make_engine(url: str) -> Engine:
 class Store:
     """Transactions over one database; safe to share between threads."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, cipher: Cipher | None = None) -> None:
         self.url = url
+        self.cipher = cipher or Cipher()
+        """Seals the personal columns (profile, case state, company, role); a no-op without a key."""
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
@@ -157,7 +166,7 @@ class Store:
         for hook in tx.after_commit:
             hook()
 
-    def _sqlite_transaction(self) -> Iterator[Tx]:
+    def _sqlite_transaction(self) -> Generator[Tx, None, Tx]:
         # Writers in this process take turns on the lock anyway, so they share one open connection:
         # checking a connection out of the pool for every step cost more than the step's SQL.
         if self._conn is None:
@@ -182,6 +191,22 @@ class Store:
             conn.execution_options(**{READ_ONLY: True})
             with conn.begin():
                 yield Tx(self, conn, read_only=True)
+
+    def warn_if_clear(self) -> None:
+        """Log once per process, at WARNING, that there is no key and data is stored in clear."""
+        if not self.cipher.enabled:
+            _warn_clear_once()
+
+    def wipe_freed(self) -> None:
+        """SQLite: move the WAL into the file and empty it, so deleted rows (zeroed by secure_delete) leave no
+        copy behind; a no-op elsewhere (PostgreSQL reclaims space with its own VACUUM)."""
+        if not self.is_sqlite:
+            return
+        with self._write_lock or nullcontext():
+            if self._conn is None:
+                self._conn = self.engine.connect()
+            driver: Any = self._conn.connection.driver_connection
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def schema_version(self) -> int:
         """The recorded schema version; 0 for an empty database."""
@@ -239,7 +264,7 @@ class Store:
             if case is not None:
                 self._cases.move_to_end(state_json)
                 return case
-        case = decode_case(state_json)
+        case = decode_case(self.cipher.open(state_json))
         with self._cases_lock:
             self._cases[state_json] = case
             if len(self._cases) > 2048:
@@ -266,7 +291,7 @@ class Tx:
         """Run one hot-path statement by name: raw SQL on SQLite, the SQLAlchemy statement elsewhere."""
         if self._driver is None:
             result = self.conn.execute(HOT[name][0], params)
-            return Rows(result.all() if result.returns_rows else [], result.rowcount)
+            return Rows(list(result.all()) if result.returns_rows else [], result.rowcount)
         cursor = self._driver.execute(HOT[name][1], {k: sqlite_param(v) for k, v in params.items()})
         return Rows(cursor.fetchall(), cursor.rowcount)
 
@@ -286,7 +311,7 @@ class Tx:
             if not create:
                 return None
             stamp = utc(now)
-            profile_json = encode_profile(Profile())
+            profile_json = self.store.cipher.seal(encode_profile(Profile()))
             result = self.conn.execute(
                 USER.insert().values(
                     platform=key.platform,
@@ -298,7 +323,8 @@ class Tx:
                     updated_at=stamp,
                 )
             )
-            pk = int(result.inserted_primary_key[0])
+            inserted: Any = result.inserted_primary_key
+            pk = int(inserted[0])
             return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
         pk, version, profile_json, active, pending, created_at = row
         created_at = read_datetime(created_at)
@@ -307,7 +333,8 @@ class Tx:
             return cached
         rows = self._hot("load_cases", {"k_pk": pk}).rows
         cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
-        conv = Conversation(profile=decode_profile(profile_json), cases=cases, active=active, pending=pending)
+        profile = decode_profile(self.store.cipher.open(profile_json))
+        conv = Conversation(profile=profile, cases=cases, active=active, pending=pending)
         return Loaded(int(pk), int(version), conv, {r[0]: int(r[1]) for r in rows}, profile_json, created_at)
 
     def save(self, loaded: Loaded, new: Conversation, *, now: datetime) -> None:
@@ -315,7 +342,8 @@ class Tx:
         stamp = utc(now)
         old = loaded.conversation
         pk = loaded.user_pk
-        profile_json = loaded.profile_json if new.profile == old.profile else encode_profile(new.profile)
+        seal = self.store.cipher.seal
+        profile_json = loaded.profile_json if new.profile == old.profile else seal(encode_profile(new.profile))
         result = self._hot(
             "save_user",
             {
@@ -339,11 +367,11 @@ class Tx:
                 continue
             if previous is not None and previous == case and old_positions[case.id] == position:
                 continue
-            state_json = encode_case(case)
+            state_json = seal(encode_case(case))
             self.store.seed_case(state_json, case)
             values = {
-                "v_company": case.company,
-                "v_role": case.role,
+                "v_company": seal(case.company) if case.company else "",
+                "v_role": seal(case.role) if case.role else "",
                 "v_phase": case.phase.value,
                 "v_position": position,
                 "v_state": state_json,
@@ -381,6 +409,7 @@ class Tx:
         counts["users"] = self.conn.execute(delete(USER).where(USER.c.pk == user_pk)).rowcount
         self.store.forget_remembered(user_pk)
         self.after_commit.append(lambda: self.store.forget_remembered(user_pk))
+        self.after_commit.append(self.store.wipe_freed)  # the forgotten bytes leave the WAL too
         return counts
 
     # where a case lives on a platform
@@ -562,7 +591,7 @@ class Tx:
                 select(CASE.c.state_json).where(CASE.c.user_pk == pk).order_by(CASE.c.position)
             ).all()
             cases = tuple(self.store.decode_case_cached(r[0]) for r in rows)
-            yield Conversation(profile=decode_profile(profile_json), cases=cases)
+            yield Conversation(profile=decode_profile(self.store.cipher.open(profile_json)), cases=cases)
 
     def threads(self, user_pk: int) -> list[dict[str, str]]:
         rows = self.conn.execute(
@@ -585,22 +614,48 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def open_store(url: str) -> Store:
-    """A Store on `url` with its schema upgraded, or ConfigError naming DATABASE_URL (never the URL: it may
-    hold a password) when the URL is malformed, its driver is missing, or the database can't be reached."""
+def open_store(url: str, *, keys: tuple[str, ...] | None = None) -> Store:
+    """A Store on `url` with its schema upgraded and its keys checked against the stored data, or ConfigError
+    naming the variable (never the URL: it may hold a password; never a key) when the URL is malformed, its
+    driver is missing, the database can't be reached, or COACH_ENCRYPTION_KEY is wrong, missing or unusable.
+
+    `keys` defaults to COACH_ENCRYPTION_KEY. A bot calls `warn_if_clear()` once it has started."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    from exit_coach import config
     from exit_coach.config import ConfigError
+    from exit_coach.crypto import KeyProblem
+    from exit_coach.upkeep import check_keys
 
     try:
-        store = Store(url)
+        cipher = Cipher(config.encryption_keys() if keys is None else keys)
+    except KeyProblem as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        store = Store(url, cipher=cipher)
     except (ArgumentError, ImportError, ValueError) as exc:
         raise ConfigError(f"DATABASE_URL is not a usable database URL ({type(exc).__name__})") from None
     except OSError as exc:  # the SQLite file's folder can't be made
         raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
     try:
         store.upgrade()
+        check_keys(store)
     except (SQLAlchemyError, OSError) as exc:
         store.close()
         raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
+    except KeyProblem as exc:
+        store.close()
+        raise ConfigError(str(exc)) from None
     return store
+
+
+_warned_clear = False
+
+
+def _warn_clear_once() -> None:
+    global _warned_clear
+    if not _warned_clear:
+        _warned_clear = True
+        logging.getLogger(__name__).warning(
+            "COACH_ENCRYPTION_KEY is not set: profiles, cases and drafts are stored in clear in the database"
+        )

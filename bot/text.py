@@ -3,7 +3,9 @@
 It says why a value can't be taken as typed: too long, or holding control
 characters (escapes, NUL, line breaks where one line is expected, bidi
 overrides that could disguise a message). Letters of any script, emoji and the
-joiners some languages spell with stay allowed. Pure; never raises on a str.
+joiners some languages spell with stay allowed. Text that would show nothing
+at all (zero-width spaces, a Braille blank, combining marks with no letter)
+counts as empty (`is_blank`). Pure; never raises on a str.
 """
 
 from __future__ import annotations
@@ -14,6 +16,20 @@ import unicodedata
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[+()0-9 .\-]{5,40}")
+
+
+# Characters that show as nothing but are letters or symbols to Unicode: the Braille blank, the Hangul
+# fillers, the Mongolian vowel separator, the Khmer inherent vowels, the combining grapheme joiner.
+_BLANK_LOOKING = frozenset("\u2800\u3164\u115f\u1160\uffa0\u180e\u17b4\u17b5\u034f")
+_INVISIBLE_CATEGORIES = frozenset(("Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"))
+
+
+def is_blank(value: str) -> bool:
+    """True when `value` would show nothing: only spaces, format characters (zero-width spaces and joiners,
+    the BOM, soft hyphens, tags), combining marks with no letter to sit on, and blank-looking fillers."""
+    return all(
+        ch.isspace() or ch in _BLANK_LOOKING or unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in value
+    )
 
 
 def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:

@@ -16,7 +16,8 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from exit_coach.config import ConfigError, log_level, optional, required
+from exit_coach import logs
+from exit_coach.config import ConfigError, log_format, log_level, optional, required
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     """Start the bot and serve until interrupted; 2 on bad configuration or a refused token."""
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=log_level(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(log_level(), fmt=log_format())
         from exit_coach.service import open_coach
 
         coach = open_coach()

@@ -98,6 +98,7 @@ SUBCOMMANDS: dict[str, str] = {
     "reopen": "Reopen a withdrawn case (they came back with something new)",
     "faq": "Common questions about withdrawing",
     "forget": "Delete everything I keep about you",
+    "privacy": "What I keep, who can read it, and for how long",
     "help": "What each command does (only you see this)",
 }
 """`/withdraw <subcommand>` and its description, in the order Discord lists them."""
@@ -185,6 +186,7 @@ class CoachClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """Register the persistent components, sync `/withdraw`, start the reminder loop."""
+        self.coach.store.warn_if_clear()  # once the token was accepted: "stored in clear" when there's no key
         self.add_dynamic_items(components.CoachItem)
         await self.sync_commands()
         if self.reminder_every:
@@ -388,6 +390,7 @@ class CoachClient(discord.Client):
         while not self.is_closed():
             try:
                 await self.deliver_due_once()
+                await asyncio.to_thread(self.coach.purge_if_due)  # the retention purge, once a day
             except Exception as exc:  # noqa: BLE001 - the loop must survive one bad minute
                 log.warning("discord: delivering reminders failed: %s", error_code(exc))
             await asyncio.sleep(self.reminder_every or REMINDER_EVERY)

@@ -13,6 +13,10 @@ names it (`reply_ref`) and answers that case (`in_case`), not the active one.
 Event ids make re-delivered events and double-submitted interactions take
 effect once: `int:{interaction id}` for commands, clicks and modal submits,
 `msg:{message id}` for DM text.
+
+`interaction.data` is read defensively: a field of the wrong type (a `values`
+that is not a list, a component that is not an object, a missing custom_id)
+makes the payload "not ours" (None), never an exception.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ from typing import Any
 from exit_coach.adapters.discord import ids
 from exit_coach.flow.events import GLOBAL_COMMANDS, Choose, Command, Event, Start, SubmitForm, Text
 from exit_coach.service import UserKey
+from exit_coach.text import is_blank
 
 PLATFORM = "discord"
 SUBCOMMANDS: tuple[str, ...] = ("start", "new", "cases", "history", "export", "forget", "faq", "help", "status",
-                                "settings", "closeout", "reopen")
+                                "settings", "closeout", "reopen", "privacy")
 BOT_DM_CONTEXT = 1  # interaction `context`: 0 guild, 1 the bot's DM, 2 a private channel
 DM_CHANNEL_TYPE = 1
 
@@ -84,7 +89,9 @@ def command(user_id: int | str, subcommand: str | None, interaction_id: int | st
 
 def component(user_id: int | str, data: Mapping[str, Any], interaction_id: int | str) -> Incoming | OpenForm | None:
     """A button or select click (`interaction.data`) → Choose, OpenForm, or None when it isn't ours."""
-    parsed = ids.parse(str(data.get("custom_id") or ""))
+    if not isinstance(data, Mapping) or not isinstance(data.get("custom_id"), str):
+        return None
+    parsed = ids.parse(data["custom_id"])
     if parsed is None or parsed.kind == ids.VIEW:
         return None
     key = key_of(user_id)
@@ -92,8 +99,8 @@ def component(user_id: int | str, data: Mapping[str, Any], interaction_id: int |
         return OpenForm(key, parsed.case_id, parsed.question)
     value = parsed.value
     if parsed.select:
-        values = data.get("values") or []
-        value = str(values[0]) if values else ""
+        values = data.get("values")
+        value = values[0] if isinstance(values, list | tuple) and values and isinstance(values[0], str) else ""
     if not value:
         return None
     return Incoming(key, Choose(value, parsed.question, parsed.case_id), f"int:{interaction_id}")
@@ -101,18 +108,24 @@ def component(user_id: int | str, data: Mapping[str, Any], interaction_id: int |
 
 def _inputs(components: Sequence[Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
     """(custom_id, value) of every text input in a modal submission, rows and labels included."""
+    if not isinstance(components, list | tuple):
+        return
     for comp in components:
+        if not isinstance(comp, Mapping):
+            continue
         if comp.get("type") == 1:
             yield from _inputs(comp.get("components") or [])
         elif comp.get("type") == 18 and isinstance(comp.get("component"), Mapping):
             yield from _inputs([comp["component"]])
-        elif comp.get("custom_id") is not None and "value" in comp:
-            yield str(comp["custom_id"]), str(comp.get("value") or "")
+        elif isinstance(comp.get("custom_id"), str) and isinstance(comp.get("value"), str | None):
+            yield comp["custom_id"], comp.get("value") or ""
 
 
 def submission(user_id: int | str, data: Mapping[str, Any], interaction_id: int | str) -> Incoming | None:
     """A modal submit (`interaction.data`) → SubmitForm; None when the modal isn't ours."""
-    parsed = ids.parse(str(data.get("custom_id") or ""))
+    if not isinstance(data, Mapping) or not isinstance(data.get("custom_id"), str):
+        return None
+    parsed = ids.parse(data["custom_id"])
     if parsed is None or parsed.kind != ids.VIEW:
         return None
     values = dict(_inputs(data.get("components") or []))
@@ -121,7 +134,7 @@ def submission(user_id: int | str, data: Mapping[str, Any], interaction_id: int 
 
 def message(author_id: int | str, content: str, message_id: int | str) -> Incoming | None:
     """Text a person typed in their DM with the bot → Text; None for an empty message (a sticker, a file)."""
-    if not content.strip():
+    if not isinstance(content, str) or is_blank(content):
         return None
     return Incoming(key_of(author_id), Text(content), f"msg:{message_id}")
 

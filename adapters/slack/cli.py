@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
+from exit_coach import logs
 from exit_coach.adapters.cli import UsageError
-from exit_coach.config import ConfigError, log_level, optional, required
+from exit_coach.config import ConfigError, log_format, log_level, optional, required
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 60.0
@@ -69,11 +70,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 1 and 65535, not {args.port!r}")
     try:
         settings = Settings.from_env(http=args.http)
-        logging.basicConfig(level=log_level(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(log_level(), fmt=log_format())
         bot = _start_bot(settings)
     except ConfigError as exc:
         print(f"coach slack: {exc}", file=sys.stderr)
         return 2
+    bot.coach.store.warn_if_clear()
     _start_reminders(bot)
     if args.http:
         return _serve_http(bot, host=args.host, port=args.port)
@@ -149,6 +151,7 @@ def _start_reminders(bot) -> threading.Thread:  # noqa: ANN001
         while not stop.wait(REMINDER_EVERY):
             try:
                 reminders.deliver_due(bot.coach, bot.outbox, bot.queue)
+                bot.coach.purge_if_due()  # the retention purge, once a day
             except Exception as exc:  # noqa: BLE001
                 log.warning("slack: delivering reminders failed: %s", type(exc).__name__)
 

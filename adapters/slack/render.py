@@ -309,7 +309,8 @@ def modal(form: AskForm, *, metadata: Mapping[str, str]) -> dict[str, Any]:
 HOME = "home"
 """The question id of the App Home's own buttons (`translate.action` turns them into Start / Command)."""
 WELCOME = ("Hi, I'm Exit Coach. I help you leave a hiring process well: a few short questions, a plan, and a "
-           "message you can send. Everything stays between us. Type `start` here (or /withdraw anywhere) to begin.")
+           "message you can send. Only you and the operator of this bot can read what you tell me (`privacy` says "
+           "more). Type `start` here (or /withdraw anywhere) to begin.")
 
 
 def home_view(cases: Sequence[CaseOverview], links: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -323,7 +324,8 @@ def home_view(cases: Sequence[CaseOverview], links: Mapping[str, str] | None = N
     blocks: list[Block] = [{"type": "header", "text": plain("Exit Coach", 150)},
                            {"type": "actions", "elements": [start, settings]}]
     if not cases:
-        blocks += sections("No cases yet. Start one here or type /withdraw; everything stays private to you.")
+        blocks += sections("No cases yet. Start one here or type /withdraw. Only you and the operator of this bot "
+                           "can read what you tell it: /withdraw privacy says what is kept and for how long.")
     for case in cases[:15]:
         text = f"*{escape(case.title)}*\n{escape(case.where)}"
         done = sum(line.done for line in case.checklist)
@@ -336,6 +338,6 @@ def home_view(cases: Sequence[CaseOverview], links: Mapping[str, str] | None = N
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)},
                        "accessory": resume})
         blocks.append({"type": "divider"})
-    hint = "/withdraw — start or resume · /withdraw cases · /withdraw help"
+    hint = "/withdraw — start or resume · /withdraw cases · /withdraw help · /withdraw privacy"
     blocks.append({"type": "context", "elements": [mrkdwn(escape(hint))]})
     return {"type": "home", "blocks": blocks[:100]}

@@ -18,6 +18,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from exit_coach.adapters.slack.validate import guard
+
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -78,7 +80,9 @@ def wsgi_app(app: App, *, jobs: Holds | None = None) -> Callable[[dict[str, Any]
 
 def make_http_server(app: App, *, host: str = "127.0.0.1", port: int = 3000, jobs: Holds | None = None) -> WSGIServer:
     """A bound (not yet serving) threaded server; `port=0` picks a free port (see `server_port`)."""
-    return make_server(host, port, wsgi_app(app, jobs=jobs), server_class=_Server, handler_class=_QuietHandler)
+    # payloads of the wrong shape get a 400 before Bolt reads them (see validate.py)
+    application = guard(wsgi_app(app, jobs=jobs), on_refusal=lambda code: log.info("slack: refused: %s", code))
+    return make_server(host, port, application, server_class=_Server, handler_class=_QuietHandler)
 
 
 def serve_in_thread(server: WSGIServer) -> threading.Thread:

@@ -105,6 +105,11 @@ def _team(body: Body) -> str:
     return str(body.get("team_id") or "")
 
 
+def foreign(team: str | None, ours: str | None) -> bool:
+    """True when a payload names a workspace and it isn't the one our token belongs to."""
+    return bool(team and ours and team != ours)
+
+
 def key_of(team: str, user: str) -> UserKey:
     return UserKey(platform=PLATFORM, workspace=team, user=user)
 

@@ -17,7 +17,7 @@ from exit_coach.flow.questions import Problem, checked_signature
 from exit_coach.flow.replies import CancelReminders, Effect, ExportData, ForgetUser, Say
 from exit_coach.flow.screens import prompt
 from exit_coach.flow.state import Case, Conversation, Phase, ScreenRef
-from exit_coach.flow.texts import FAQ, HELP
+from exit_coach.flow.texts import FAQ, HELP, RETENTION_CHOICES, privacy_text
 from exit_coach.flow.view import show_checklist
 from exit_coach.reminders import shown
 
@@ -45,6 +45,10 @@ def run_command(conv: Conversation, name: str, arg: str, ctx: Context) -> Step:
         return _step(replace(conv, pending="forget"), ctx)
     if name == "settings":
         return _step(replace(conv, pending="settings"), ctx)
+    if name == "privacy":
+        text = privacy_text(operator_days=ctx.retention_days, own_days=conv.profile.retention_days,
+                            encrypted=ctx.encrypted)
+        return _step(conv, ctx, Say(text))
     if name == "export":
         return _step(conv, ctx, Say("Here is a copy of everything I keep about you."), effects=(ExportData(),))
     if name == "history":
@@ -120,6 +124,8 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
     if question == "settings":
         if value == "signature":
             return _step(replace(conv, pending="settings_signature"), ctx)
+        if value == "retention":
+            return _step(replace(conv, pending="settings_retention"), ctx)
         if (clock_step := followup.choose_setting(conv, value, ctx)) is not None:
             return clock_step
         if value == "checkins":
@@ -127,6 +133,12 @@ def answer_pending(conv: Conversation, question: str, value: str, ctx: Context) 
             state = "on" if conv.profile.checkins else "off"
             return _step(conv, ctx, Say(f"Check-ins are {state}."), effects=effects)
         return _step(replace(conv, pending=None), ctx)
+    if question == "settings_retention":
+        days = int(value) if value.isdecimal() and int(value) in RETENTION_CHOICES else None
+        profile = replace(conv.profile, retention_days=days)
+        kept = f"{min(days, ctx.retention_days)} days" if days else f"{ctx.retention_days} days (the operator's)"
+        return _step(replace(conv, profile=profile, pending=None), ctx,
+                     Say(f"Cases no one has touched for {kept} will be deleted."))
     return _step(conv, ctx)
 
 

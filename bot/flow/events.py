@@ -82,4 +82,5 @@ GLOBAL_COMMANDS: tuple[str, ...] = (
     "settings",
     "closeout",
     "reopen",
+    "privacy",
 )

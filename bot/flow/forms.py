@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from exit_coach.flow.replies import FormField
-from exit_coach.text import looks_like_email, looks_like_phone, text_problem
+from exit_coach.text import is_blank, looks_like_email, looks_like_phone, text_problem
 
 FILL_IN = "Please fill this in."
 
@@ -22,7 +22,7 @@ FILL_IN = "Please fill this in."
 def field_problem(field: FormField, value: str) -> str | None:
     """Why `value` can't be taken for `field` (a sentence for the user), or None when it can."""
     text = value.replace("\r\n", "\n").strip()
-    if not text:
+    if is_blank(text):  # zero-width spaces, a Braille blank or a lone combining mark are no answer
         return FILL_IN if field.required else None
     problem = text_problem(text, max_length=field.max_length, multiline=field.multiline)
     if problem:

@@ -15,12 +15,17 @@ Render = Callable[[DraftSpec, Situation, DraftStyle], Draft]
 
 @dataclass(frozen=True)
 class Context:
-    """What a step may know about the world: the time, a fresh id, the draft renderer, the help link."""
+    """What a step may know about the world: the time, a fresh id, the draft renderer, the help link, and the
+    operator's data settings."""
 
     now: datetime
     new_id: str
     render: Render
     help_url: str | None = None
+    retention_days: int = 180
+    """After how many untouched days the operator deletes a case (COACH_RETENTION_DAYS), for `privacy`."""
+    encrypted: bool = False
+    """Whether the operator stores data encrypted (COACH_ENCRYPTION_KEY), for `privacy`."""
 
     @property
     def stamp(self) -> str:

@@ -17,7 +17,7 @@ from exit_coach.flow.replies import FormField, Option
 from exit_coach.flow.state import Answers, Case, Profile
 from exit_coach.model import Channel, Language, Reason, Signature, Stage
 from exit_coach.roadmap import negotiation_fits
-from exit_coach.text import looks_like_email, looks_like_phone, text_problem
+from exit_coach.text import is_blank, looks_like_email, looks_like_phone, text_problem
 
 YES_NO = (Option("Yes", "yes"), Option("No", "no"))
 EARLY_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
@@ -33,6 +33,8 @@ class Problem:
 def clean_text(value: str, *, label: str, max_length: int, multiline: bool = False) -> str | Problem:
     """Trim `value` and check it (length cap, no control characters); never raises."""
     text = value.replace("\r\n", "\n").strip()
+    if is_blank(text):  # zero-width spaces or a lone combining mark are no answer
+        text = ""
     problem = text_problem(text, max_length=max_length, multiline=multiline)
     return Problem(f"{label} {problem}.") if problem else text
 

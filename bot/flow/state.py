@@ -172,6 +172,8 @@ class Profile:
     stops: int = 0
     closeout: CloseoutBatch | None = None
     """How often this user snoozed / stopped reminders (for `coach stats`, aggregated)."""
+    retention_days: int | None = None
+    """A keeping time shorter than the operator's, chosen in `settings`; None keeps the operator's."""
 
 
 @dataclass(frozen=True)

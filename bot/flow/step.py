@@ -22,6 +22,7 @@ from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation,
 from exit_coach.flow.texts import FOREIGN, STALE, WELCOME
 from exit_coach.flow.view import GLOBAL_PENDING
 from exit_coach.model import Language
+from exit_coach.text import is_blank
 
 MAX_TEXT = 4000
 
@@ -89,7 +90,7 @@ def _in_thread_of(conv: Conversation, case_id: str | None) -> Conversation:
 
 def _text(conv: Conversation, raw: str, ctx: Context) -> Step:
     text = raw.strip()
-    if not text:
+    if is_blank(text):
         return _with_prompt(conv, ctx, Say("I didn't catch that."))
     if len(text) > MAX_TEXT:
         return _with_prompt(conv, ctx, Say(f"That's too long ({len(text):,} characters; the limit is {MAX_TEXT:,})."))

@@ -15,7 +15,8 @@ FORM_CLOSED = "That form isn't open any more. Type `status` to see where we are.
 WELCOME = (
     "Hi, I'm Exit Coach. Leaving a hiring process is normal, and doing it well takes a few minutes: "
     "I'll ask a few short questions, show you a plan and draft the message with you. "
-    "Everything stays private to you. Type `help` at any point."
+    "Only you and the operator of this bot can read what you tell me; `privacy` says what I keep. "
+    "Type `help` at any point."
 )
 
 HELP = (
@@ -25,8 +26,31 @@ HELP = (
     "start — a new case · history — what happened so far · export — all your data · "
     "forget — delete all your data · faq — common questions · "
     "settings — signature, check-ins, time zone and quiet hours · "
-    "closeout — after accepting another offer, close out the rest · reopen — a withdrawn case came back"
+    "closeout — after accepting another offer, close out the rest · reopen — a withdrawn case came back · "
+    "privacy — what I keep and who can read it"
 )
+
+
+RETENTION_CHOICES = (7, 30, 90)
+"""The shorter keeping times a user can choose in `settings` (days)."""
+
+
+def privacy_text(*, operator_days: int, own_days: int | None, encrypted: bool) -> str:
+    """The five lines of `privacy`: what is kept, who can read it, for how long, how to export or delete it."""
+    days = min(operator_days, own_days) if own_days else operator_days
+    stored = "encrypted with their key" if encrypted else "unencrypted"
+    mine = bool(own_days) and own_days < operator_days  # type: ignore[operator]
+    shorter = " (your choice in `settings`)" if mine else "; `settings` can make that shorter"
+    return (
+        "What I keep: your answers (company, role, contact), your drafts and what happened, your signature "
+        "(name, email, phone) and your settings.\n"
+        f"Who can read it: the operator who runs this bot, in their database ({stored}); no one else in this "
+        "workspace, and I never post it in a channel. Our direct messages are also kept by the chat platform.\n"
+        f"How long: a case no one has touched for {days} days is deleted with its reminders"
+        f"{shorter}.\n"
+        "Export: `export` gives you a copy of everything (JSON and a readable history).\n"
+        "Delete: `forget` deletes all of it at once."
+    )
 
 
 @dataclass(frozen=True)

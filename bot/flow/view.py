@@ -27,7 +27,7 @@ from exit_coach.flow.replies import (
     ShowRevision,
 )
 from exit_coach.flow.state import Case, Conversation, Phase, Revision, ScreenRef, situation_of
-from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, SEND_ANYWAY
+from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, RETENTION_CHOICES, SEND_ANYWAY
 from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Language, Plan, Reason
 from exit_coach.reminders import shown as local
 from exit_coach.roadmap import plan_for, switch_channels
@@ -37,6 +37,7 @@ MAILTO_LIMIT = 1800
 
 GLOBAL_PENDING = (
     "faq", "cases", "forget", "settings", "settings_signature", "settings_tz", "settings_quiet", "closeout", "reopen",
+    "settings_retention",
 )
 
 
@@ -289,17 +290,26 @@ def pending_prompt(conv: Conversation) -> Reply:
             "How do you sign your messages?",
             signature_fields(None, conv.profile),
         )
+    if conv.pending == "settings_retention":
+        return Ask(
+            "settings_retention",
+            "Delete a case once no one has touched it for:",
+            (*(Option(f"{days} days", str(days)) for days in RETENTION_CHOICES),
+             Option("The operator's setting", "default")),
+        )
     from exit_coach.flow.followup import settings_line, settings_options
 
     checkins = "on" if conv.profile.checkins else "off"
+    kept = f"{conv.profile.retention_days} days" if conv.profile.retention_days else "the operator's setting"
     return Ask(
         "settings",
         f"Settings. Signature: {conv.profile.signature.name or 'not set'}. Check-ins: {checkins}. "
-        + settings_line(conv.profile.clock),
+        + settings_line(conv.profile.clock) + f" Untouched cases are deleted after: {kept}.",
         (
             Option("Change my signature", "signature"),
             Option("Turn check-ins off" if conv.profile.checkins else "Turn check-ins on", "checkins"),
             *settings_options(conv.profile.clock),
+            Option("Delete cases sooner", "retention"),
             Option("Done", "done"),
         ),
     )

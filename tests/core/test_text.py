@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exit_coach.text import looks_like_email, looks_like_phone, text_problem
+from exit_coach.text import is_blank, looks_like_email, looks_like_phone, text_problem
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,17 @@ def test_phone_shape() -> None:
     assert looks_like_phone("+1 555 0100") and looks_like_phone("(020) 7946-0000")
     assert not looks_like_phone("abc") and not looks_like_phone("+-()") and not looks_like_phone("12345")
     assert not looks_like_phone("+1 555 0100 1234 5678"), "more digits than any phone number has"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "   ", "\u200b", "\u200b\u200c\u200d\ufeff", "\u2800\u2800", "\u0301", "\u0301\u0308 \u20dd", "\u3164",
+     "\u115f\u1160", "\u00ad", "\u2060\u180e", "\U000e0041\U000e007f", "\ufe0f", "\u034f", "\t\u00a0\u3000"],
+)
+def test_text_that_shows_nothing_is_blank(value: str) -> None:
+    assert is_blank(value)
+
+
+@pytest.mark.parametrize("value", ["a", "e\u0301", "\u200bAcme", "🚀", "\u2800x", "می\u200cخواهم", "・", "_"])
+def test_text_with_anything_visible_is_not_blank(value: str) -> None:
+    assert not is_blank(value)

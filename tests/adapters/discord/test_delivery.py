@@ -176,6 +176,6 @@ def test_commands_sync_globally_or_to_one_guild(tmp_path) -> None:  # noqa: ANN0
     assert command["name"] == "withdraw"
     subcommands = {o["name"]: o for o in command["options"]}
     assert set(subcommands) == {"start", "new", "cases", "history", "export", "forget", "faq", "help", "status",
-                                "settings", "closeout", "reopen"}
+                                "settings", "closeout", "reopen", "privacy"}
     assert all(o["type"] == 1 and 10 < len(o["description"]) <= 100 for o in subcommands.values())
     assert command["contexts"] == [0, 1]

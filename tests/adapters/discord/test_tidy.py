@@ -98,7 +98,7 @@ def test_help_answers_where_it_was_asked_as_a_short_list(run) -> None:  # noqa: 
         answer = rig.callback(asked["id"]).body
         assert answer["type"] == 4 and answer["data"]["flags"] == 64
         lines = answer["data"]["content"].splitlines()
-        assert 5 <= len(lines) <= 12 and "`/withdraw start` — Start a case" in answer["data"]["content"]
+        assert 5 <= len(lines) <= 13 and "`/withdraw start` — Start a case" in answer["data"]["content"]
         assert not rig.fake.messages(rig.fake.dm_channel(USER)), "nothing goes to the DM for help"
 
     run(scenario)
