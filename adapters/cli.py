@@ -41,8 +41,18 @@ def one_line_error(parser: argparse.ArgumentParser) -> Callable[[str], NoReturn]
     return error
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("exit-coach")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach", description="Exit Coach: leave a job process well.")
+    parser.add_argument("--version", action="version", version=f"coach {_version()}")
     parser.error = one_line_error(parser)  # type: ignore[method-assign]
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen_command(sys.argv[1:])

@@ -108,3 +108,31 @@ def required(name: str) -> str:
 def optional(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 0 < seconds <= 600:
+        raise ConfigError(f"{name} must be between 0 and 600 seconds, not {value!r}")
+    return seconds
+
+
+def db_timeouts() -> tuple[float, float]:
+    """(connect, statement) seconds: `COACH_DB_CONNECT_TIMEOUT` (5) and `COACH_DB_STATEMENT_TIMEOUT` (10).
+
+    The statement timeout also bounds a wait for a lock (SQLite's busy timeout, PostgreSQL's
+    lock_timeout) and for a free pooled connection.
+    """
+    return _seconds("COACH_DB_CONNECT_TIMEOUT", 5.0), _seconds("COACH_DB_STATEMENT_TIMEOUT", 10.0)
+
+
+def inbox_dir() -> Path:
+    """`COACH_INBOX_DIR`: where `coach slack` journals acked events; default `<data folder>/inbox`."""
+    value = os.environ.get("COACH_INBOX_DIR", "").strip()
+    return Path(value).expanduser() if value else default_data_dir() / "inbox"

@@ -134,11 +134,14 @@ def title_of(full: str) -> str:
 
 
 def first_name(full: str) -> str:
-    """The first name to greet someone by; a name that starts with a title ("Dr. Chen") is kept as given."""
+    """The first name to greet someone by informally: "Ms Priya Shah" → "Priya"; a title before a single
+    name ("Dr. Chen", "Frau Weber") is kept, since there is no first name to use."""
     parts = full.split(" ")
     if not parts[0]:
         return ""
-    return full if title_of(full) else parts[0]
+    if title_of(full):
+        return parts[1] if len(parts) > 2 else full
+    return parts[0]
 
 
 def greeting(lang: Language, name: str, *, informal: bool) -> str:

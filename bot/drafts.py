@@ -14,7 +14,8 @@ lines among name, email, phone), `stage`, `reason` (the enum values as str),
 `visa`, `signed`, `via_recruiter`, `greeting` (the salutation without its comma: "Dear Mia Chen",
 "Hi Mia", "Dear hiring team", "Hello"; per language, see `exit_coach.draft_words`),
 `to_recruiter` (this draft goes to the recruiter),
-`tell_employer_too` (through a recruiter, the user contacts the employer as well), `lang` (the draft's
+`tell_employer_too` (through a recruiter, the user contacts the employer as well; always true after an
+accepted offer, when the user phones the employer themselves), `lang` (the draft's
 language: "en", "es", "de" or "fr"; `greeting`, `reason_line` and the placeholders are already in it).
 
 Languages: the template for a kind in Spanish is `es/<kind>.j2` (German `de/`, French `fr/`); where a
@@ -39,7 +40,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from exit_coach.draft_words import PLACEHOLDERS, REASON_LINES, SHORT_REASON_LINES
 from exit_coach.draft_words import first_name as _first_name
 from exit_coach.draft_words import greeting as _greeting
-from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Language, Situation
+from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Language, Situation, Stage
 
 PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]")
 """Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
@@ -81,7 +82,8 @@ INFORMAL_KINDS = frozenset({DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN, DraftKin
 
 
 def first_name(full: str) -> str:
-    """The first name to greet someone by; a name that starts with a title ("Dr. Chen") is kept as given."""
+    """The first name to greet someone by informally: "Ms Priya Shah" → "Priya". A title before a single
+    name ("Dr. Chen") is kept, since there is no first name to use."""
     return _first_name(_clean(full))
 
 
@@ -128,7 +130,7 @@ def draft_context(
         "via_recruiter": s.via_recruiter,
         "greeting": greeting(s, kind, channel),
         "to_recruiter": to_recruiter(kind, channel),
-        "tell_employer_too": s.tell_employer_too,
+        "tell_employer_too": s.tell_employer_too or (s.via_recruiter and s.stage is Stage.ACCEPTED),
     }
 
 

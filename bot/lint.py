@@ -92,6 +92,7 @@ def lint_text(
     kind: DraftKind | None = None,
     channel: Channel | None = None,
     lang: str = "en",
+    linkedin_fits: bool | None = None,
 ) -> tuple[Finding, ...]:
     """Check one draft and return its findings, at most one per code, in the order of `CODES`.
 
@@ -99,7 +100,8 @@ def lint_text(
     note), else an email. `stage` None skips the stage-dependent channel check. `lang`
     is the draft's language ("en", "es", "de" or "fr"; ValueError otherwise). When the
     text plainly reads as another of those languages, the checks that read the words
-    are skipped and `other_language` says so, instead of false findings.
+    are skipped and `other_language` says so, instead of false findings. `linkedin_fits`
+    False (LinkedIn wasn't the main, informal channel) flags a LinkedIn message; None skips that.
     """
     rules = language_rules(lang)
     if kind is not None:
@@ -117,7 +119,7 @@ def lint_text(
         "negative": lambda: _negative(text, rules, verdicts=not negotiation),
         "no_contact_info": lambda: None if draft_kind in _NO_CONTACT_NEEDED else _no_contact_info(text),
         "wrong_channel": lambda: (
-            None if negotiation else _wrong_channel(text, stage, draft_kind, channel, rules, other)
+            None if negotiation else _wrong_channel(text, stage, draft_kind, channel, rules, other, linkedin_fits)
         ),
         "other_language": lambda: _other_language(rules, other),
     }
@@ -131,9 +133,13 @@ def lint_text(
     return tuple(findings)
 
 
-def lint_draft(draft: Draft, stage: Stage | None, *, lang: str = "en") -> tuple[Finding, ...]:
+def lint_draft(
+    draft: Draft, stage: Stage | None, *, lang: str = "en", linkedin_fits: bool | None = None
+) -> tuple[Finding, ...]:
     """The checks for one of our drafts (or the user's edit of one): its body, its kind, its channel."""
-    return lint_text(draft.body, stage=stage, kind=draft.kind, channel=draft.channel, lang=lang)
+    return lint_text(
+        draft.body, stage=stage, kind=draft.kind, channel=draft.channel, lang=lang, linkedin_fits=linkedin_fits
+    )
 
 
 def language_rules(lang: str) -> LanguageRules:
@@ -234,12 +240,20 @@ def _wrong_channel(
     channel: Channel | None,
     rules: LanguageRules,
     other: str | None,
+    linkedin_fits: bool | None = None,
 ) -> str | None:
     if stage is None:
         return None
-    if (kind is DraftKind.LINKEDIN or channel is Channel.LINKEDIN) and stage.is_late:
+    on_linkedin = kind is DraftKind.LINKEDIN or channel is Channel.LINKEDIN
+    if on_linkedin and stage.is_late:
         then = "call or email them instead" if stage is Stage.FINAL else "call them, then confirm by email"
         return f"At this stage ({stage.label.lower()}) a LinkedIn message is too casual; {then}."
+    if on_linkedin and linkedin_fits is False:
+        # article: LinkedIn only if it has been the main channel and the relationship is informal
+        return (
+            "A LinkedIn message fits only when LinkedIn has been your main channel and things are informal; "
+            "email instead."
+        )
     mentions_call = (language_rules(other) if other else rules).call_made.search(text)
     if stage in (Stage.OFFER, Stage.ACCEPTED) and kind is DraftKind.EMAIL and not mentions_call:
         return f"At this stage ({stage.label.lower()}) call them first, then send this email to confirm the call."

@@ -31,6 +31,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
@@ -169,11 +170,18 @@ def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object a line: time, level, logger, message (and the withheld-message traceback)."""
+    """One JSON object a line: time, level, logger, message; with an exception its type (`error`) and the
+    redacted traceback (frames and types, never the exception's message)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        data = {"at": self.formatTime(record), "level": record.levelname, "logger": record.name,
-                "message": record.getMessage()}
+        data = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            data["error"] = record.exc_info[0].__name__
         if record.exc_text:
             data["traceback"] = record.exc_text
         return json.dumps(data, ensure_ascii=False)

@@ -80,6 +80,7 @@ class Channel(StrEnum):
 
     @property
     def label(self) -> str:
+        """How a user reads the channel ("LinkedIn", not "Linkedin"); the one place labels come from."""
         return CHANNEL_LABELS[self]
 
 

@@ -22,7 +22,7 @@ from exit_coach.model import (
     Plan,
     Situation,
 )
-from exit_coach.roadmap import default_style, plan_for
+from exit_coach.roadmap import default_style, linkedin_fits, plan_for
 
 DRAFT_TITLES: dict[DraftKind, str] = DRAFT_KIND_LABELS
 """Kept for importers; the labels live in `exit_coach.model` (`DraftKind.label`)."""
@@ -63,7 +63,9 @@ def full_plan(situation: Situation, *, renderer: Renderer, help_url: str | None)
     lint = tuple(
         DraftFinding(draft.kind, finding)
         for draft in drafts
-        for finding in lint_draft(draft, situation.stage, lang=draft.language.value)
+        for finding in lint_draft(
+            draft, situation.stage, lang=draft.language.value, linkedin_fits=linkedin_fits(situation)
+        )
     )
     return FullPlan(situation=situation, plan=plan, drafts=drafts, lint=lint)
 

@@ -13,6 +13,8 @@ recruiter note unless the user chose to tell the employer as well.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from exit_coach.model import (
     Action,
     Channel,
@@ -28,9 +30,11 @@ from exit_coach.model import (
 )
 from exit_coach.roadmap_steps import (
     NEGOTIATION_CHECKLIST,
+    VISA_NOTICE_NEGOTIATING,
     checklist_for,
     modifier_reasoning,
     no_action_checklist,
+    relays,
     urgency_sentence,
 )
 
@@ -92,11 +96,6 @@ def plan_for(situation: Situation, *, help_url: str | None = None) -> Plan:
     )
 
 
-def relays(s: Situation) -> bool:
-    """Through a recruiter, the recruiter passes the news on unless the user tells the employer too."""
-    return s.via_recruiter and not s.tell_employer_too
-
-
 def _negotiation_plan(s: Situation, help_url: str | None) -> Plan:
     channel = Channel.RECRUITER if s.via_recruiter else Channel.EMAIL
     how = (
@@ -111,12 +110,22 @@ def _negotiation_plan(s: Situation, help_url: str | None) -> Plan:
         "Name your one or two deal-breakers and give them a decision deadline, so it doesn't drag on.",
         "If it doesn't work out, withdraw promptly; I'll plan that with you then.",
     ]
+    checklist = NEGOTIATION_CHECKLIST
+    if s.visa:
+        # article: a started visa petition or relocation commitment means telling them quickly, whatever you do
+        reasoning.insert(
+            1,
+            "They already started a visa petition or committed relocation support, so tell them promptly "
+            "where you stand; negotiate the timeline and support around it rather than asking for sponsorship.",
+        )
+        deal_breakers = replace(checklist[0], text=checklist[0].text.replace("visa sponsorship", "visa timing"))
+        checklist = (deal_breakers, VISA_NOTICE_NEGOTIATING, *checklist[1:])
     return Plan(
         action=Action.NEGOTIATE,
         channels=(channel,),
-        urgency=Urgency.PROMPT,
+        urgency=Urgency.IMMEDIATE if s.visa else Urgency.PROMPT,
         reasoning=tuple(reasoning),
-        checklist=NEGOTIATION_CHECKLIST,
+        checklist=checklist,
         draft_specs=(DraftSpec(DraftKind.NEGOTIATION_EMAIL, channel),),
         help=_help(s, help_url),
     )
@@ -187,7 +196,14 @@ def withdrawal_channels(s: Situation) -> tuple[tuple[Channel, ...], list[str]]:
         else:
             why.append("Use email rather than LinkedIn, because the relationship isn't informal.")
 
-    if s.via_recruiter:
+    if s.via_recruiter and s.stage is Stage.ACCEPTED:
+        order.insert(0, Channel.RECRUITER)
+        why.insert(
+            0,
+            "Tell your recruiter first and say you'll call the employer yourself: after accepting, the "
+            "employer should hear it from you by phone, then in writing.",
+        )
+    elif s.via_recruiter:
         order.insert(0, Channel.RECRUITER)
         why.insert(0, "Tell your recruiter first, and say you'll also contact the hiring team yourself.")
     return tuple(order), why
@@ -222,18 +238,17 @@ def next_draft(sent: DraftKind, specs: tuple[DraftSpec, ...]) -> DraftSpec | Non
     return None
 
 
-def switch_channels(
-    stage: Stage, *, via_recruiter: bool, current: Channel | None, negotiate: bool = False
-) -> tuple[Channel, ...]:
-    """The channels "Switch channel" may offer: never LinkedIn late on, the recruiter only if there is one; a
-    negotiation is asked for in writing (to the employer or through the recruiter), never on a call script."""
+def switch_channels(s: Situation, *, current: Channel | None, negotiate: bool = False) -> tuple[Channel, ...]:
+    """The channels "Switch channel" may offer: LinkedIn only where the article allows it (`linkedin_fits`:
+    the main channel, informal, early), the recruiter only if there is one; a negotiation is asked for in
+    writing (to the employer or through the recruiter), never on a call script."""
     allowed = (Channel.EMAIL, Channel.RECRUITER) if negotiate else tuple(Channel)
     return tuple(
         c
         for c in allowed
         if c is not current
-        and (c is not Channel.RECRUITER or via_recruiter)
-        and (c is not Channel.LINKEDIN or not stage.is_late)
+        and (c is not Channel.RECRUITER or s.via_recruiter)
+        and (c is not Channel.LINKEDIN or linkedin_fits(s))
     )
 
 

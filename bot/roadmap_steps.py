@@ -19,7 +19,27 @@ NEGOTIATION_CHECKLIST: tuple[ChecklistItem, ...] = (
 )
 """Article, "Negotiation vs. Withdrawal": the four steps, then withdraw promptly if it fails."""
 
+VISA_NOTICE_NEGOTIATING = ChecklistItem(
+    "visa_notice", "Tell them promptly where you stand, since they already started visa or relocation steps."
+)
+"""Article: a started visa petition or relocation commitment calls for telling them quickly, even mid-negotiation."""
+
 NEVER_PUBLIC = "Don't criticise them in public either (reviews, social posts): it can follow you."
+
+
+def relays(s: Situation) -> bool:
+    """Through a recruiter, the recruiter passes the news on unless the user tells the employer too.
+
+    Never once an offer was accepted: the article asks the user to phone the employer and confirm in
+    writing, so the recruiter is told as well, not instead."""
+    return s.via_recruiter and not s.tell_employer_too and s.stage is not Stage.ACCEPTED
+
+
+def received_money(s: Situation) -> str:
+    """What the user received and may repay after rescinding: "the relocation assistance", "the signing
+    bonus", both, or "" (article: discuss repayment only of what was received)."""
+    got = (("the relocation assistance", s.relocation), ("the signing bonus", s.signing_bonus))
+    return " and ".join(name for name, received in got if received)
 
 
 def modifier_reasoning(s: Situation) -> list[str]:
@@ -29,13 +49,10 @@ def modifier_reasoning(s: Situation) -> list[str]:
         if s.signed:
             out.append("Re-read what you signed before you tell them: it may set notice or repayment terms.")
         out.append("Give one clear reason and apologise for the disruption.")
-        if s.relocation or s.signing_bonus:
-            money = " and ".join(
-                name
-                for name, got in (("relocation assistance", s.relocation), ("a signing bonus", s.signing_bonus))
-                if got
-            )
-            out.append(f"Offer to discuss repaying or settling {money}, since you received it.")
+        money = received_money(s)
+        if money:
+            it = "them" if s.relocation and s.signing_bonus else "it"
+            out.append(f"Offer to discuss repaying or settling {money}, since you received {it}.")
         out.append(
             "To rebuild goodwill, offer a referral for the role or a short hand-over conversation, where it fits."
         )
@@ -71,12 +88,14 @@ def checklist_for(s: Situation, channels: tuple[Channel, ...]) -> tuple[Checklis
     add(ChecklistItem("decide", "Confirm your decision and write your reason in one sentence."))
     if s.stage is Stage.ACCEPTED and s.signed:
         add(ChecklistItem("review_signed", "Review what you signed for obligations before you act."))
-    if s.via_recruiter:
+    if s.via_recruiter and s.stage is Stage.ACCEPTED:
+        tell = "Tell your recruiter first, and that you'll call the employer yourself."
+    elif s.via_recruiter:
         tell = "Tell your recruiter first and ask them to pass it on."
     else:
         tell = "Tell a mentor or anyone advising you, if they're involved."
     add(ChecklistItem("tell_people", tell))
-    add(ChecklistItem("choose_channel", "Use the channel: " + " → ".join(c.value for c in channels) + "."))
+    add(ChecklistItem("choose_channel", "Use the channel: " + " → ".join(c.label for c in channels) + "."))
     add(
         ChecklistItem(
             "draft", "Draft a brief message: thanks, a clear withdrawal, an optional one-line reason, goodwill."
@@ -87,19 +106,21 @@ def checklist_for(s: Situation, channels: tuple[Channel, ...]) -> tuple[Checklis
         add(ChecklistItem("confirm_in_writing", "After the call, send the email that confirms it."))
     if s.stage is Stage.ACCEPTED:
         add(ChecklistItem("apologize", "Give a clear reason and apologise for the disruption."))
-        if s.relocation or s.signing_bonus:
-            add(ChecklistItem("repayment", "Discuss repaying or settling the relocation assistance or signing bonus."))
+        money = received_money(s)
+        if money:
+            add(ChecklistItem("repayment", f"Discuss repaying or settling {money}."))
     if s.visa:
         add(ChecklistItem("visa_notice", "Tell them now about the visa or relocation steps and agree next steps."))
     add(ChecklistItem("send_and_log", "Send it promptly and keep a record of when and how."))
-    if s.via_recruiter and not s.tell_employer_too:
+    if relays(s):
         add(ChecklistItem("recruiter_confirmed", "Check that your recruiter confirmed it reached the hiring team."))
     if s.stage is Stage.ACCEPTED:
         add(ChecklistItem("stay_connected", "Offer a referral for the role or a short hand-over, where it fits."))
     else:
         add(ChecklistItem("stay_connected", "Offer a referral or to stay in touch, where it fits."))
     if s.stage is Stage.ACCEPTED:
-        papers = "signed documents, equipment, repayments" if s.signed else "any paperwork, equipment, repayments"
+        papers = "signed documents, equipment" if s.signed else "any paperwork, equipment"
+        papers += ", repayments" if received_money(s) else ""
         add(ChecklistItem("logistics", f"Close the logistics ({papers}) and keep copies."))
     elif s.stage is Stage.OFFER:
         add(ChecklistItem("logistics", "Close the loose ends (offer paperwork, start-date plans) and keep copies."))

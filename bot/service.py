@@ -25,8 +25,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError, OperationalError
-
 from exit_coach.config import DEFAULT_RETENTION_DAYS
 from exit_coach.drafts import DraftRenderer
 from exit_coach.export import EXPORT_CSV, EXPORT_JSON, EXPORT_MD, cases_csv, export_dict, history_markdown
@@ -49,7 +47,8 @@ from exit_coach.flow.step import step
 from exit_coach.flow.view import form_on_screen, overview
 from exit_coach.ratelimit import SLOW_DOWN, RateLimit, Verdict
 from exit_coach.reminders import LEASE, MAX_TRIES, next_allowed, valid_zone
-from exit_coach.store import Conflict, DueReminder, Loaded, Store, Tx, UserKey, dumps, open_store
+from exit_coach.store import DueReminder, Loaded, Store, Tx, UserKey, dumps, fault_kind, open_store
+from exit_coach.store_faults import db_errors
 from exit_coach.upkeep import Purged, purge
 
 log = logging.getLogger(__name__)
@@ -60,8 +59,19 @@ EVENTS_PER_MINUTE = 30
 """The per-user rate limit of the bots: a person clicking and typing stays far below it."""
 SORRY = "Sorry — something went wrong on my side; your progress so far is saved."
 BUSY = "Your case changed at the same moment from somewhere else, so I didn't apply that. Please try again."
+# A database fault is told as what it is; nothing of the step was saved (its transaction rolled back).
+UNREACHABLE = "I couldn't reach my database just now, so I couldn't save that. Please try again in a moment."
+DB_BUSY = "My database was too busy to save that just now. Please try again in a moment."
+NO_WRITES = ("My database isn't accepting changes right now (it is read-only or full), so I couldn't save that. "
+             "Please try again in a moment.")
+FAULT_REPLIES = {"unreachable": UNREACHABLE, "timeout": UNREACHABLE, "other": UNREACHABLE, "locked": DB_BUSY,
+                 "read_only": NO_WRITES, "disk_full": NO_WRITES}
+RETRIES = {"conflict": ATTEMPTS, "integrity": ATTEMPTS, "locked": 3, "unreachable": 2}
+"""Attempts per fault: a lost race is retried from the load; a killed connection once on a fresh one;
+a timeout, a read-only or full database not at all (the wait already happened, or it won't change)."""
 
-__all__ = ["BUSY", "SORRY", "Coach", "Delivery", "Outcome", "Undeliverable", "UnknownUser", "UserKey", "open_coach"]
+__all__ = ["BUSY", "FAULT_REPLIES", "SORRY", "Coach", "Delivery", "Outcome", "Undeliverable", "UnknownUser", "UserKey",
+           "open_coach"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,8 @@ class Coach:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.retries: Counter[str] = Counter()
         """Why steps were retried ("conflict", "locked", "integrity", "operational"); read by the benchmark."""
+        self.faults: Counter[str] = Counter()
+        """Steps given up on, by `store.fault_kind` ("unreachable", "read_only", ...); read by /metrics."""
         self._retries_lock = threading.Lock()
 
     # ---- events
@@ -188,12 +200,25 @@ class Coach:
             except _StepFailed:
                 log.exception("step failed: platform=%s event=%s id=%s", key.platform, type(event).__name__, event_id)
                 return Outcome((Say(SORRY),))
-            except (Conflict, IntegrityError, OperationalError) as exc:
-                self._count_retry(exc, attempt)
-        log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform, event_id)
-        return Outcome((Say(BUSY),))
+            except db_errors() as exc:
+                kind, failure = fault_kind(exc), exc
+                if attempt < RETRIES.get(kind, 1):
+                    self._count_retry(exc, attempt)
+                    continue
+                break
+        else:
+            kind, failure = "conflict", None
+        with self._retries_lock:
+            self.faults[kind] += 1
+        if kind in ("conflict", "integrity"):
+            log.warning("gave up on a step after %d attempts: platform=%s event_id=%s", ATTEMPTS, key.platform,
+                        event_id)
+            return Outcome((Say(BUSY),))
+        log.error("database fault: %s (%s); platform=%s event_id=%s", kind,
+                  type(getattr(failure, "orig", None) or failure).__name__, key.platform, event_id)
+        return Outcome((Say(FAULT_REPLIES[kind]),))
 
-    def _count_retry(self, exc: Exception, attempt: int) -> None:
+    def _count_retry(self, exc: BaseException, attempt: int) -> None:
         reason = _retry_reason(exc)
         with self._retries_lock:
             self.retries[reason] += 1
@@ -303,7 +328,10 @@ class Coach:
             try:
                 with self.store.transaction() as tx:
                     return self._lease_once(tx, reminder)
-            except (Conflict, IntegrityError, OperationalError) as exc:
+            except db_errors() as exc:
+                if attempt >= RETRIES.get(fault_kind(exc), 1):
+                    log.error("database fault: %s; giving up for now", fault_kind(exc))
+                    break
                 self._count_retry(exc, attempt)
         return None
 
@@ -412,7 +440,10 @@ class Coach:
                     conv = replace(loaded.conversation, profile=replace(profile, clock=clock))
                     tx.save(loaded, conv, now=self.clock())
                     return True
-            except (Conflict, IntegrityError, OperationalError) as exc:
+            except db_errors() as exc:
+                if attempt >= RETRIES.get(fault_kind(exc), 1):
+                    log.error("database fault: %s; giving up for now", fault_kind(exc))
+                    break
                 self._count_retry(exc, attempt)
         return False
 
@@ -433,6 +464,11 @@ class Coach:
         return purged
 
     # ---- what adapters read between events
+
+    def seen(self, event_id: str) -> bool:
+        """Whether the step of `event_id` was saved (for an event acked before a crash)."""
+        with self.store.reading() as tx:
+            return tx.seen(event_id)
 
     def overview(self, key: UserKey) -> tuple[CaseOverview, ...]:
         """The user's cases at a glance (newest first); empty for a user never seen."""
@@ -509,12 +545,9 @@ class Coach:
             return None if pk is None else tx.delete_user(pk)
 
 
-def _retry_reason(exc: Exception) -> str:
-    if isinstance(exc, Conflict):
-        return "conflict"
-    if isinstance(exc, IntegrityError):
-        return "integrity"
-    return "locked" if "database is locked" in str(exc) else "operational"
+def _retry_reason(exc: BaseException) -> str:
+    kind = fault_kind(exc)
+    return kind if kind in ("conflict", "integrity", "locked") else "operational"
 
 
 def _export(tx: Tx, key: UserKey, loaded: Loaded, conv: Conversation, now: datetime) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,14 +44,13 @@ from exit_coach.schema import (
     as_utc,
     utc,
 )
+from exit_coach.store_faults import WATCHDOG, Conflict, fault_kind
 from exit_coach.store_sql import HOT, Rows, read_datetime, sqlite_param
+
+__all__ = ["Conflict", "Store", "Tx", "UserKey", "fault_kind", "make_engine", "open_store"]
 
 READ_ONLY = "coach_read_only"
 """Execution option marking a connection's transaction as read-only (see `Store.reading`)."""
-
-
-class Conflict(Exception):
-    """The row changed since it was loaded (version check failed): roll back and retry."""
 
 
 @dataclass(frozen=True)
@@ -88,30 +87,57 @@ class DueReminder:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`."""
+    """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`.
+
+    Every wait is bounded (`config.db_timeouts`): PostgreSQL gets a connect timeout, a statement and a
+    lock timeout (server side, via `options`) and TCP keepalives with a user timeout (a partition is
+    noticed within seconds, not hours); SQLite's busy timeout bounds a wait for another process's lock;
+    a pool checkout waits at most as long as a statement.
+    """
+    from exit_coach.config import db_timeouts
+
+    connect_s, statement_s = db_timeouts()
     parsed = make_url(url)
     # hide_parameters: SQL parameters (personal values when no key is set) never reach a log line or an error
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
+            wanted = {
+                "connect_timeout": max(1, round(connect_s)),
+                "options": f"-c statement_timeout={round(statement_s * 1000)} "
+                           f"-c lock_timeout={round(statement_s * 1000)} "
+                           "-c idle_in_transaction_session_timeout=60000",
+                "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
+                "tcp_user_timeout": round((connect_s + statement_s) * 1000),
+            }
+            if "options" in parsed.query:  # keep the URL's own options (a search_path, say) and add ours
+                wanted["options"] = f"{parsed.query['options']} {wanted['options']}"
+                parsed = parsed.difference_update_query(["options"])
+            connect_args = {k: v for k, v in wanted.items() if k not in parsed.query}  # the URL wins
+        # no pre-ping: a dead pooled connection fails its step, which is retried once on a fresh one
+        # (a disconnect invalidates the whole pool), instead of a round trip before every step
+        return create_engine(
+            parsed, pool_timeout=statement_s, connect_args=connect_args, hide_parameters=True
+        )
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in url
     if not memory and not database.startswith("file:"):
         private_database_file(Path(database).expanduser())
-    options: dict[str, Any] = {"connect_args": {"timeout": 5.0, "check_same_thread": False}}
+    options: dict[str, Any] = {"connect_args": {"timeout": connect_s, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool
     else:
         # every checkout ends in our own COMMIT or ROLLBACK (engine.begin()), so no extra reset is needed
-        options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None)
+        options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None, pool_timeout=statement_s)
     engine = create_engine(parsed, hide_parameters=True, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy's pysqlite recipe)
         cursor = dbapi_connection.cursor()
+        busy = f"busy_timeout={round(statement_s * 1000)}"
         # secure_delete: deleted and overwritten rows are zeroed in the file, not left in free space
-        pragmas = ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON")
-        for pragma in pragmas:
+        for pragma in ("journal_mode=WAL", busy, "foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -126,6 +152,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _transaction_deadline() -> float:
+    from exit_coach.config import db_timeouts
+
+    connect_s, statement_s = db_timeouts()
+    return connect_s + statement_s + 1.0
+
+
 # ---- the store ---------------------------------------------------------------------------------
 
 
@@ -138,6 +171,8 @@ class Store:
         """Seals the personal columns (profile, case state, company, role); a no-op without a key."""
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.deadline = _transaction_deadline()
+        """Seconds a PostgreSQL transaction may take before its connection is cut (see `store_faults`)."""
         # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
         self._conn: Connection | None = None
@@ -157,7 +192,7 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         if self._write_lock is None:
-            with self.engine.begin() as conn:
+            with self.engine.begin() as conn, WATCHDOG.guard(conn.connection.driver_connection, self.deadline):
                 tx = Tx(self, conn)
                 yield tx
         else:
@@ -181,6 +216,31 @@ class Store:
             raise
         return tx
 
+    def check(self, *, write: bool = False) -> None:
+        """Raise unless the database answers now (and, with `write`, takes writes); nothing is kept.
+
+        For `/healthz` and the start: a read-only database raises an OperationalError whose
+        `fault_kind` is "read_only".
+        """
+        from sqlalchemy.exc import OperationalError
+
+        with self.engine.connect() as conn, self._guard(conn):
+            if not write:
+                conn.exec_driver_sql("SELECT 1").scalar()
+                conn.rollback()
+                return
+            if not self.is_sqlite:
+                if conn.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+                    raise OperationalError("SHOW transaction_read_only", {}, Exception("read-only database"))
+                conn.rollback()
+                return
+            with self._write_lock or nullcontext():
+                trans = conn.begin()
+                try:  # a real write (DDL is transactional in SQLite), rolled back: nothing is kept
+                    conn.exec_driver_sql("CREATE TABLE coach_write_probe (x INTEGER)")
+                finally:
+                    trans.rollback()
+
     @contextmanager
     def reading(self) -> Iterator[Tx]:
         """A read-only transaction: no write lock, no row locks, so it never queues behind a step.
@@ -189,8 +249,13 @@ class Store:
         """
         with self.engine.connect() as conn:
             conn.execution_options(**{READ_ONLY: True})
-            with conn.begin():
+            with conn.begin(), self._guard(conn):
                 yield Tx(self, conn, read_only=True)
+
+    def _guard(self, conn: Connection) -> AbstractContextManager[None]:
+        if self.is_sqlite:  # a local file: its waits are bounded by the busy timeout
+            return nullcontext()
+        return WATCHDOG.guard(conn.connection.driver_connection, self.deadline)
 
     def warn_if_clear(self) -> None:
         """Log once per process, at WARNING, that there is no key and data is stored in clear."""
@@ -639,10 +704,16 @@ def open_store(url: str, *, keys: tuple[str, ...] | None = None) -> Store:
         raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
     try:
         store.upgrade()
+        store.check(write=True)
         check_keys(store)
     except (SQLAlchemyError, OSError) as exc:
         store.close()
-        raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__})") from None
+        kind = fault_kind(exc)
+        if kind == "read_only":
+            raise ConfigError("DATABASE_URL is read-only; the coach needs to write to it") from None
+        if kind == "disk_full":
+            raise ConfigError("DATABASE_URL's disk is full; the coach needs to write to it") from None
+        raise ConfigError(f"DATABASE_URL can't be opened ({type(exc).__name__}: {kind})") from None
     except KeyProblem as exc:
         store.close()
         raise ConfigError(str(exc)) from None

@@ -5,7 +5,9 @@ guild at once), DISCORD_API_BASE_URL and DISCORD_GATEWAY_URL (a local test
 server), DATABASE_URL, COACH_TEMPLATES_DIR, COACH_HELP_URL and LOG_LEVEL.
 Missing or wrong configuration, or a token Discord refuses, ends the start
 with one line naming the variable (exit 2), never a traceback and never a
-secret's value. Due reminders are delivered every minute by the client.
+secret's value. Due reminders are delivered every minute by the client
+(a `discord.ext.tasks` loop). SIGTERM and SIGINT close the connection cleanly
+and exit 0; `--health-port` serves `/healthz` and `/metrics`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from dataclasses import dataclass
 
@@ -21,7 +24,9 @@ from exit_coach.config import ConfigError, log_format, log_level, optional, requ
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    """`coach discord` has no options: everything comes from the environment."""
+    """`coach discord [--health-port P --host H]`: everything else comes from the environment."""
+    parser.add_argument("--health-port", type=int, default=0, help="serve /healthz and /metrics on this port")
+    parser.add_argument("--host", default="127.0.0.1", help="address for --health-port (default 127.0.0.1)")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Settings:
 
 def run(args: argparse.Namespace) -> int:
     """Start the bot and serve until interrupted; 2 on bad configuration or a refused token."""
+    from exit_coach.adapters.cli import UsageError
+
     try:
         settings = Settings.from_env()
         logs.configure(log_level(), fmt=log_format())
@@ -58,7 +65,22 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"coach discord: {exc}", file=sys.stderr)
         return 2
-    problem = asyncio.run(_serve(settings, coach))
+    from exit_coach.adapters import metrics
+
+    metrics.watch_db_faults(lambda: dict(coach.faults))
+    stop_status = lambda: None  # noqa: E731
+    if args.health_port:
+        from exit_coach.adapters.health import Health, serve_status
+
+        health = Health(coach.store).start()
+        try:
+            stop_status = serve_status(health.ok, host=args.host, port=args.health_port)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {args.host}:{args.health_port}: {exc.strerror}") from None
+    try:
+        problem = asyncio.run(_serve(settings, coach))
+    finally:
+        stop_status()
     if problem:
         print(f"coach discord: {problem}", file=sys.stderr)
         return 2
@@ -75,6 +97,9 @@ async def _serve(settings: Settings, coach) -> str | None:  # noqa: ANN001 - Coa
     use_endpoints(api_base=settings.api_base, gateway=settings.gateway)
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # "PyNaCl is not installed": we use no voice
     client = CoachClient(coach, guild_id=settings.guild_id)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):  # close the gateway cleanly (also as PID 1 in a container)
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(client.close()))
     try:
         async with client:
             await client.start(settings.token)

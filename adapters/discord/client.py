@@ -23,7 +23,9 @@ from typing import Any
 import discord
 import yarl
 from discord import app_commands
+from discord.ext import tasks
 
+from exit_coach.adapters import metrics
 from exit_coach.adapters.discord import components, render, translate
 from exit_coach.adapters.discord.bounded import LRU, UserLocks
 from exit_coach.adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
@@ -180,7 +182,7 @@ class CoachClient(discord.Client):
         """The forms opened as modals here, by (user, modal custom_id): their fields are checked on submit."""
         self._typed: LRU[tuple[str, str | None, str], Typed] = LRU(FORMS_REMEMBERED)
         """What was typed in a refused form (to prefill it when it is reopened) and the question's message."""
-        self._reminders: asyncio.Task[None] | None = None
+        self._reminders: tasks.Loop[Any] | None = None
 
     # ---- lifecycle
 
@@ -190,7 +192,7 @@ class CoachClient(discord.Client):
         self.add_dynamic_items(components.CoachItem)
         await self.sync_commands()
         if self.reminder_every:
-            self._reminders = asyncio.create_task(self._remind_loop(), name="coach-reminders")
+            self.start_reminders(self.reminder_every)
 
     async def sync_commands(self) -> None:
         """To `DISCORD_GUILD_ID` only when set (instant), else globally (may take a while to appear)."""
@@ -385,12 +387,22 @@ class CoachClient(discord.Client):
 
         return await reminders.deliver_due_once(self)
 
-    async def _remind_loop(self) -> None:
-        await self.wait_until_ready()
-        while not self.is_closed():
-            try:
-                await self.deliver_due_once()
-                await asyncio.to_thread(self.coach.purge_if_due)  # the retention purge, once a day
-            except Exception as exc:  # noqa: BLE001 - the loop must survive one bad minute
-                log.warning("discord: delivering reminders failed: %s", error_code(exc))
-            await asyncio.sleep(self.reminder_every or REMINDER_EVERY)
+    def start_reminders(self, every: float) -> tasks.Loop[Any]:
+        """Deliver due reminders every `every` seconds on a discord.ext.tasks loop, which waits until the
+        client is ready and reconnects with backoff when the connection drops."""
+        loop = tasks.loop(seconds=every, reconnect=True)(self._remind_round)
+        loop.before_loop(self.wait_until_ready)
+        loop.start()
+        self._reminders = loop
+        return loop
+
+    async def _remind_round(self) -> None:
+        """One round of the reminder loop; a failure is logged and the next round tries again."""
+        try:
+            sent = await self.deliver_due_once()
+            await asyncio.to_thread(self.coach.purge_if_due)  # the retention purge, once a day
+        except Exception as exc:  # noqa: BLE001 - the loop must survive one bad minute
+            metrics.REMINDERS.labels("discord", "failed").inc()
+            log.warning("discord: delivering reminders failed: %s", error_code(exc))
+            return
+        metrics.REMINDERS.labels("discord", "sent").inc(sent)

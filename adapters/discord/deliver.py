@@ -34,9 +34,11 @@ from exit_coach.service import Coach, UserKey
 log = logging.getLogger(__name__)
 
 MOVED = "I'll continue in our direct messages, so your search stays private."
-CANT_DM = ("I couldn't send you a direct message (Discord error {error}). Please allow direct messages from "
+# No upstream error text reaches the user (the code is in the log); FAILED follows a saved step.
+CANT_DM = ("I couldn't send you a direct message. Please allow direct messages from "
            "this server's members (Privacy Settings), then try /withdraw again.")
-FAILED = "I couldn't post my answer (Discord error {error}). Please try again in a moment."
+FAILED = ("Your step is saved, but Discord didn't take my answer just now. "
+          "Type `status` in a moment to see where we are.")
 SORRY = "Something went wrong on my side, so nothing was changed. Please try again in a moment."
 DM_CLOSED = {50007, 50278}  # Cannot send messages to this user; DMs closed for this app
 DM_CACHE = 10_000  # users whose DM channel id is remembered (least recently used dropped first)

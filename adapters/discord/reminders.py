@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from exit_coach.adapters import metrics
 from exit_coach.adapters.discord import render
 from exit_coach.adapters.discord.deliver import DM_CLOSED, _kwargs, error_code
 from exit_coach.service import Delivery
@@ -38,11 +39,14 @@ SKEW = timedelta(minutes=1)
 async def deliver_due_once(client: CoachClient) -> int:
     """Lease the due reminders of Discord users, post each to its DM; returns how many were delivered."""
     due = await asyncio.to_thread(client.coach.deliver_due, platform="discord")
+    metrics.REMINDERS.labels("discord", "due").inc(len(due))
     delivered = 0
     for delivery in due:
         async with client._locks.hold(delivery.key.user):
             result = await settle(client, delivery)
         delivered += result == "delivered"
+        if result in ("retry", "given up"):
+            metrics.REMINDERS.labels("discord", "failed").inc()
         if result != "delivered":
             log.info("discord: reminder %s: %s", delivery.reminder_id, result)
     return delivered

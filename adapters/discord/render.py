@@ -34,7 +34,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from exit_coach.model import Action, Channel
+from exit_coach.model import Action, Channel, Draft
 
 CONTENT_LIMIT = 2000  # Discord: message content
 LABEL_LIMIT = 80  # Discord: button label
@@ -42,7 +42,6 @@ OPTION_LIMIT = 100  # Discord: select option label
 PER_ROW = 5  # Discord: buttons per action row
 MAX_ROWS = 5  # Discord: action rows per message
 PER_SELECT = 25  # Discord: options per select
-MAILTO_LIMIT = 512  # Discord: a component URL
 ZWSP = "\u200b"
 
 _MENTION = re.compile(r"<(?=[@#/:]|a:|t:)")
@@ -222,26 +221,40 @@ def copy_messages(reply: ShowRevision) -> list[Message]:
 
 
 def revision_card(reply: ShowRevision) -> list[Message]:
-    """Under the draft: which draft it is, lint notes, the mail link (shortened with a note when the full
-    one is too long), and the action buttons.
+    """Under the draft: which draft it is, lint notes, the mail link, and the action buttons.
 
     Discord's link buttons accept only http(s) URLs (a `mailto:` is refused with 400), so the mail link is
-    a line to copy, kept within `MAILTO_LIMIT`.
+    a code line to copy, and only the 2000-character message limit bounds it: the whole draft goes in the
+    link (alone in its own message when it doesn't fit beside the card). Only a link longer than a whole
+    message is shortened, and then a warning says the link would send an incomplete draft.
     """
     draft = reply.draft
     head = f"**Draft {reply.number} (above): {safe(draft.kind.label)} ({safe(draft.channel.label)})**"
     if reply.to_hint:
         head += f" · to {safe(reply.to_hint)}"
     lines = [head, *([f"⚠ {safe(f.message)}" for f in reply.findings] or ["✓ No problems found in this draft."])]
-    if reply.mailto:
-        link = mail_link(draft.subject, draft.body, MAILTO_LIMIT)
-        if link is None:
-            lines.append("The subject is too long for a mail link: copy the draft above.")
-        else:
-            note = " (it holds the start of the body only: paste the full text from above)" if link.shortened else ""
-            lines += [f"Mail link{note}:", code(link.url)]
     rows = choices(reply.case_id, f"rev:{reply.number}", reply.actions)
-    return _split("\n".join(lines), rows, reply.case_id)
+    link_lines = _mail_link_lines(draft) if reply.mailto else []
+    together = "\n".join([*lines, *link_lines])
+    if len(together) <= CONTENT_LIMIT:
+        return _split(together, rows, reply.case_id)
+    # the link is one fenced line: never split across messages, so it gets a message of its own
+    return [Message("\n".join(link_lines), (), reply.case_id), *_split("\n".join(lines), rows, reply.case_id)]
+
+
+MAIL_LINK_SHORTENED = (
+    "⚠ Mail link, shortened: it holds only the start of the draft and would send it incomplete. "
+    "Paste the full text from above instead:"
+)
+MAIL_LINK_LIMIT = CONTENT_LIMIT - len(MAIL_LINK_SHORTENED) - len(fence("")) - 1
+"""The longest mail link that fits one message with its heading and fence."""
+
+
+def _mail_link_lines(draft: Draft) -> list[str]:
+    link = mail_link(draft.subject, draft.body, MAIL_LINK_LIMIT)
+    if link is None:
+        return ["The subject is too long for a mail link: copy the draft above."]
+    return [MAIL_LINK_SHORTENED if link.shortened else "Mail link:", code(link.url)]
 
 
 def show_revision(reply: ShowRevision) -> list[Message]:

@@ -27,11 +27,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
+from exit_coach.adapters import metrics
 from exit_coach.adapters.slack import translate
 from exit_coach.adapters.slack.deliver import FORM_FAILED, Outbox, error_code
+from exit_coach.adapters.slack.inbox import Entry, Inbox
 from exit_coach.adapters.slack.reminders import ZoneRefresher
+from exit_coach.adapters.slack.webapi import make_client
 from exit_coach.adapters.slack.worker import Worker
 from exit_coach.flow.events import Start
 from exit_coach.service import Coach, UserKey
@@ -39,15 +41,12 @@ from exit_coach.service import Coach, UserKey
 log = logging.getLogger(__name__)
 COMMAND = "/withdraw"
 SORRY = "Something went wrong on my side, so nothing was changed. Please try again in a moment."
+RESTARTED_SAVED = ("I restarted just after saving your last step, before I could answer. "
+                   "Type `status` to see where we are.")
+RESTARTED_LOST = ("I restarted before I could apply what you last sent, so it wasn't saved. "
+                  "Please send it (or click it) again.")
 Body = dict[str, Any]
-
-
-def make_client(token: str, *, base_url: str | None = None) -> WebClient:
-    """A WebClient that retries rate limits (honouring Retry-After) and dropped connections."""
-    client = WebClient(token=token, base_url=base_url or WebClient.BASE_URL, timeout=10)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
-    return client
+__all__ = ["SlackBot", "build_app", "make_client"]
 
 
 @dataclass
@@ -58,14 +57,50 @@ class SlackBot:
     coach: Coach
     outbox: Outbox
     worker: Worker
+    inbox: Inbox | None = None
     zones: ZoneRefresher | None = None
     """Keeps each user's time zone (Slack profile `tz`) fresh, for reminders and the times shown."""
 
+    def accept(self, incoming: translate.Incoming) -> None:
+        """Write the event in the inbox journal (before the ack goes out), then queue its job."""
+        metrics.ACKS.labels("slack", incoming.origin.kind).inc()
+        metrics.ACTIVE.touch(incoming.key)
+        inbox = self.inbox
+        if inbox is None:
+            self.queue(incoming.key, lambda: self.handle(incoming))
+            return
+        o = incoming.origin
+        number = inbox.accept(Entry(incoming.key.platform, incoming.key.workspace, incoming.key.user,
+                                    incoming.event_id, o.channel, o.thread_ts, o.response_url, o.kind))
+
+        def job() -> None:
+            try:
+                self.handle(incoming)
+            finally:
+                inbox.done(number)
+
+        self.queue(incoming.key, job)
+
+    def recover(self, entries: list[Entry]) -> None:
+        """Tell the user of each event acked before a crash whether it was saved (see `inbox`)."""
+        for entry in entries:
+            key = UserKey(entry.platform, entry.workspace, entry.user)
+            origin = translate.Origin(entry.channel, entry.thread_ts, entry.response_url, entry.kind)
+
+            def job(entry: Entry = entry, key: UserKey = key, origin: translate.Origin = origin) -> None:
+                saved = entry.event_id is not None and self.coach.seen(entry.event_id)
+                metrics.RECOVERED.labels(str(saved).lower()).inc()
+                self.outbox.note(key, origin, RESTARTED_SAVED if saved else RESTARTED_LOST)
+
+            self.queue(key, job)
+
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
+        incoming = self.with_locale(incoming)  # a Start learns the user's locale here, after the ack
         try:  # text typed in a thread answers the case that lives there: the coach resolves it in the step
-            outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
-                                        thread=translate.thread_ref(incoming), with_threads=True)
+            with metrics.STEP_SECONDS.labels("slack").time():
+                outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
+                                            thread=translate.thread_ref(incoming), with_threads=True)
         except Exception as exc:  # noqa: BLE001 - tell the user rather than drop it
             log.error("slack: the coach failed on an event: %s", type(exc).__name__)
             log.debug("coach failure", exc_info=True)
@@ -115,9 +150,13 @@ class SlackBot:
             cases, threads = (), {}
         self.outbox.publish_home(key, cases, threads)
 
-    def close(self, timeout: float = 10.0) -> None:
-        self.worker.wait_idle(timeout)
+    def close(self, timeout: float = 10.0) -> bool:
+        """Finish every queued job (up to `timeout` seconds), then stop; False when some were left."""
+        drained = self.worker.wait_idle(timeout)
         self.worker.stop()
+        if self.inbox is not None:
+            self.inbox.close()  # kept on disk when jobs were left: the next start tells their users
+        return drained
 
 
 class _NoTokenSkippedWarning(logging.Filter):
@@ -134,7 +173,7 @@ _BOLT_APP_LOG.addFilter(_NoTokenSkippedWarning())
 
 
 def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
-              workers: int = 4) -> SlackBot:
+              workers: int | None = None, inbox: Inbox | None = None) -> SlackBot:
     """Register the listeners; `signing_secret=None` (Socket Mode) turns request verification off."""
     app = App(
         client=client,
@@ -142,7 +181,12 @@ def build_app(coach: Coach, client: WebClient, *, signing_secret: str | None,
         request_verification_enabled=bool(signing_secret),
         process_before_response=True,
     )
-    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers), ZoneRefresher(client, coach))
+    bot = SlackBot(app, coach, Outbox(client, coach), Worker(threads=workers) if workers else Worker(), inbox=inbox,
+                   zones=ZoneRefresher(client, coach))
+    metrics.BACKLOG.labels("worker").set_function(lambda: bot.worker.pending)
+    metrics.watch_db_faults(lambda: dict(coach.faults))
+    if inbox is not None:
+        metrics.BACKLOG.labels("inbox").set_function(lambda: inbox.open_entries)
     _register(app, bot)
     return bot
 
@@ -161,8 +205,7 @@ def _register(app: App, bot: SlackBot) -> None:
     @app.command(COMMAND)
     def on_command(ack: Ack, body: Body) -> None:
         ack()  # the "continuing in your DM" note, when due, is posted by the job (see `Outbox.moved_note`)
-        incoming = translate.command(body)
-        bot.queue(incoming.key, lambda: bot.handle(bot.with_locale(incoming)))
+        bot.accept(translate.command(body))
 
     @app.action(re.compile(r"^coach(form|link)?\|"))
     def on_action(ack: Ack, body: Body) -> None:
@@ -172,8 +215,7 @@ def _register(app: App, bot: SlackBot) -> None:
             form = got
             bot.worker.submit_urgent(lambda: bot.open_form(form))
         elif got is not None:
-            incoming = got
-            bot.queue(incoming.key, lambda: bot.handle(incoming))
+            bot.accept(got)
 
     @app.view(re.compile(r"^coachview\|"))
     def on_submit(ack: Ack, body: Body) -> None:
@@ -184,13 +226,13 @@ def _register(app: App, bot: SlackBot) -> None:
         ack()
         incoming = translate.submission(body)
         if incoming is not None:
-            bot.queue(incoming.key, lambda: bot.handle(incoming))
+            bot.accept(incoming)
 
     @app.event("message")
     def on_message(body: Body) -> None:
         incoming = translate.message(body)
         if incoming is not None:
-            bot.queue(incoming.key, lambda: bot.handle(incoming))
+            bot.accept(incoming)
 
     @app.event("app_home_opened")
     def on_home(body: Body) -> None:

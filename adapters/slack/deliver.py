@@ -35,10 +35,13 @@ from exit_coach.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
 
-CANT_DM = ("I couldn't send you a direct message ({error}). Please check that messages from "
+# No upstream error text reaches the user (the code is in the log); FAILED follows a step that was
+# saved, so it never asks to repeat it.
+CANT_DM = ("I couldn't send you a direct message. Please check that messages from "
            "Exit Coach are allowed (its Messages tab), then try /withdraw again.")
-FAILED = "I couldn't post my answer ({error}). Please try again in a moment."
-FORM_SLOW = "That form took too long to open ({error}). Please click Fill in again."
+FAILED = ("Your step is saved, but Slack didn't take my answer just now. "
+          "Type `status` in a moment to see where we are.")
+FORM_SLOW = "That form took too long to open. Please click Fill in again."
 FORM_FAILED = "I couldn't open that form just now, so nothing was changed. Please click Fill in again in a moment."
 MOVED = "I'll continue in our direct messages, so your search stays private."
 TOO_BIG = ("Slack refused my answer as too large or malformed ({error}); trying again won't help. "

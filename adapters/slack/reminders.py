@@ -25,6 +25,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from exit_coach.adapters import metrics
 from exit_coach.adapters.slack import render
 from exit_coach.adapters.slack.deliver import Outbox, error_code
 from exit_coach.service import Coach, Delivery, Undeliverable, UserKey
@@ -91,6 +92,7 @@ def _settle(coach: Coach, outbox: Outbox, delivery: Delivery) -> None:
     result = coach.settle(
         delivery, lambda d: post_reminder(outbox, d), shown=lambda d: already_shown(outbox, d)
     )
+    metrics.REMINDERS.labels("slack", "sent" if result in ("delivered", "already") else "failed").inc()
     if result != "delivered":
         log.info("slack: reminder %s: %s", delivery.reminder_id, result)
 

@@ -7,6 +7,7 @@ next numbered revision, linted, so the thread reads as a history.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from exit_coach.flow.outcome import Context, Step
@@ -39,7 +40,7 @@ from exit_coach.reminders import (
     due,
     shown,
 )
-from exit_coach.roadmap import default_style, draft_spec_for_channel, next_draft
+from exit_coach.roadmap import default_style, draft_spec_for_channel, linkedin_fits, next_draft
 
 NUDGE_LIMIT = 5
 
@@ -86,7 +87,9 @@ def _new_revision(
     edited = body is not None
     if body is not None:
         draft = replace(draft, body=body)
-    findings = lint_draft(draft, situation.stage, lang=draft.language.value)
+    findings = lint_draft(
+        draft, situation.stage, lang=draft.language.value, linkedin_fits=linkedin_fits(situation)
+    )
     number = len(case.revisions) + 1
     rev = Revision(number, spec.kind, spec.channel, draft.subject, draft.body, style, findings, edited)
     what = "edited by you" if edited else spec.kind.label
@@ -252,6 +255,25 @@ def _next_to_draft(case: Case, conv: Conversation, ctx: Context, after: DraftKin
     return nxt
 
 
+STAYS_CONNECTED = re.compile(
+    r"\b(?:(?:stay|keep|remain)(?:ing)? (?:in touch|connected)|reconnect\w*|referr\w*|recommend someone|"
+    r"suggest someone|hand-?over|future (?:roles?|opportunit\w+))\b",
+    re.IGNORECASE,
+)
+"""Words that offer a referral or to stay in touch, in what the user actually sent (an edit may drop them)."""
+
+
+def ticks_from_what_was_sent(rev: Revision) -> list[str]:
+    """The checklist steps the sent text itself fulfils, read from its own lint findings and words (article:
+    a brief message with thanks and a clear withdrawal; offer a referral or to stay connected), never from
+    the draft settings an edit may have overridden."""
+    found = {f.code for f in rev.findings}
+    ticks = [] if found & {"no_withdrawal", "no_thanks"} else ["draft"]
+    if STAYS_CONNECTED.search(rev.body):
+        ticks.append("stay_connected")
+    return ticks
+
+
 def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
     """Record what went out, by which channel and when; then the next draft of the plan, or done."""
     rev = case.latest
@@ -267,13 +289,11 @@ def mark_sent(conv: Conversation, case: Case, ctx: Context) -> Step:
         )
         note = Say(f"Recorded: negotiation email sent {when}. I'll check in on your deadline in a week.", case.id)
         return Step(conv, (note, *case_prompt(case, conv, ctx)), effects)
-    ticks = ["choose_channel", "draft", "send_and_log"]
+    ticks = ["choose_channel", "send_and_log", *ticks_from_what_was_sent(rev)]
     if rev.channel is Channel.RECRUITER:
         ticks.append("tell_people")
     if rev.kind is DraftKind.FOLLOW_UP_EMAIL:
         ticks.append("confirm_in_writing")
-    if rev.style.door_open:
-        ticks.append("stay_connected")
     case = _went_out(case.ticked(*ticks), rev.kind, ctx)
     recorded = f"Recorded: sent by {rev.channel.value} on {when}."
     nxt = _next_to_draft(case, conv, ctx, rev.kind)

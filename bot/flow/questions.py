@@ -132,6 +132,8 @@ def checked_signature(values: Mapping[str, str]) -> Signature | Problem:
     assert isinstance(name, str) and isinstance(email, str) and isinstance(phone, str)
     if not name:
         return Problem("Please give the name you sign with.")
+    if not any(ch.isalpha() for ch in name):
+        return Problem(f"{name!r} doesn't look like a name: please give the name you sign with, in letters.")
     if email and not looks_like_email(email):
         return Problem(f"{email!r} doesn't look like an email address.")
     if phone and not looks_like_phone(phone):
@@ -139,6 +141,11 @@ def checked_signature(values: Mapping[str, str]) -> Signature | Problem:
     if not (email or phone):
         return Problem("Add an email or a phone number so they can reach you.")
     return Signature(name=name, email=email, phone=phone)
+
+
+def _recruiter_relays(case: Case) -> bool:
+    """Through a recruiter who passes the news on (the user doesn't contact the team too)."""
+    return case.answers.via_recruiter and not case.answers.tell_employer_too
 
 
 def _stage_options(_case: Case) -> tuple[Option, ...]:
@@ -251,7 +258,11 @@ QUESTIONS: tuple[Question, ...] = (
         # article: tell the recruiter first and let them relay; contacting the team as well is the user's call
         "relay",
         lambda c: "Should your recruiter pass the news on, or will you also contact the hiring team yourself?",
-        applies=lambda c, p: _withdrawing(c, p) and c.answers.via_recruiter and not _negotiating(c),
+        # not once accepted: the article asks the user to phone the employer then, whoever else relays it
+        applies=lambda c, p: (
+            _withdrawing(c, p) and c.answers.via_recruiter and not _negotiating(c)
+            and c.answers.stage is not Stage.ACCEPTED
+        ),
         options=lambda c: (
             Option("Let the recruiter pass it on", "relay", "primary"),
             Option("I'll contact the team too", "direct"),
@@ -268,7 +279,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "main_channel",
         lambda c: "How have you mostly been in touch with them?",
-        applies=_stage_is(*EARLY_STAGES),
+        # when the recruiter passes the news on, how the user talked to the employer changes nothing
+        applies=lambda c, p: _stage_is(*EARLY_STAGES)(c, p) and not _recruiter_relays(c),
         options=_main_channel_options,
         choose=lambda c, v: _answer(c, main_channel=Channel(v)),
     ),

@@ -28,7 +28,7 @@ from exit_coach.flow.replies import (
 )
 from exit_coach.flow.state import Case, Conversation, Phase, Revision, ScreenRef, situation_of
 from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, RETENTION_CHOICES, SEND_ANYWAY
-from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Language, Plan, Reason
+from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Language, Plan, Reason, Situation
 from exit_coach.reminders import shown as local
 from exit_coach.roadmap import plan_for, switch_channels
 
@@ -114,12 +114,12 @@ def channels_to_switch_to(case: Case) -> tuple[Channel, ...]:
     rev = case.latest
     if rev is None or case.answers.stage is None:
         return ()
-    return switch_channels(
-        case.answers.stage,
-        via_recruiter=case.answers.via_recruiter,
-        current=rev.channel,
-        negotiate=rev.kind is DraftKind.NEGOTIATION_EMAIL,
+    a = case.answers
+    # only the answers matter here (stage, recruiter, main channel, informal); no profile needed
+    situation = Situation(
+        stage=case.answers.stage, via_recruiter=a.via_recruiter, main_channel=a.main_channel, informal=a.informal
     )
+    return switch_channels(situation, current=rev.channel, negotiate=rev.kind is DraftKind.NEGOTIATION_EMAIL)
 
 
 def restyle_options(case: Case, rev: Revision) -> list[Option]:

@@ -235,6 +235,18 @@ def test_informal_channels_greet_by_first_name_formal_email_by_the_name_as_given
     assert '"Hi Dr. Chen, it' in render(DraftKind.PHONE_SCRIPT, titled).body, "a title keeps the name as given"
 
 
+@pytest.mark.parametrize(
+    ("contact", "first"), [("Ms Priya Shah", "Priya"), ("Dr. Ana Ruiz", "Ana"), ("Mr. Li", "Mr. Li")]
+)
+def test_a_title_is_dropped_when_greeting_informally_and_kept_in_a_formal_email(contact: str, first: str) -> None:
+    """Article rule: adapt the tone to the relationship: "Hi Priya," on LinkedIn or a call, never
+    "Hi Ms Priya Shah,"; a formal email keeps the name as given; a title with no first name stays whole."""
+    sit = situation(Stage.SCREENING, Reason.OTHER_OFFER, contact=contact)
+    assert render(DraftKind.LINKEDIN, sit).body.startswith(f"Hi {first}, ")
+    assert f'"Hi {first}, it' in render(DraftKind.PHONE_SCRIPT, sit).body
+    assert render(DraftKind.EMAIL, sit).body.startswith(f"Dear {contact},\n")
+
+
 def test_signature_keeps_only_what_the_user_gave() -> None:
     body = render(DraftKind.EMAIL, situation(Stage.SCREENING, signature=Signature(name="Sam", email="sam@x.org"))).body
     assert body.endswith("Best regards,\nSam\nsam@x.org")
@@ -302,7 +314,8 @@ def test_negotiation_email_asks_for_a_meeting_and_does_not_withdraw() -> None:
         body = render(DraftKind.NEGOTIATION_EMAIL, situation(stage, reason, visa=True), style).body
         assert not WITHDRAWAL.search(body), body
         assert "meeting" in body and "within the next week" in body and "keen" in body
-        assert "visa sponsorship" in body
+        # article: they already started a visa petition: negotiate its timing and support, never ask for it
+        assert "visa steps" in body and "already started" in body and "sponsorship" not in body
         assert not PLACEHOLDER_RE.search(body) and words(body) < 120
     pay = render(DraftKind.NEGOTIATION_EMAIL, situation(Stage.OFFER, Reason.COMPENSATION)).body
     assert "salary" in pay and "visa" not in pay

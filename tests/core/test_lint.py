@@ -248,3 +248,16 @@ def test_lint_never_raises_and_reports_each_code_at_most_once_in_order(
 def test_lint_never_raises_on_mixed_tricky_text(pieces: list[str], stage: Stage | None) -> None:
     findings = lint_text("".join(pieces), stage=stage)
     assert all(f.message and "\x00" not in f.message and "\u202e" not in f.message for f in findings)
+
+
+def test_a_linkedin_message_is_flagged_unless_linkedin_was_the_main_informal_channel() -> None:
+    """Article rule: "LinkedIn message: acceptable only if LinkedIn has been your main channel and the
+    relationship is informal" — when lint knows that, it flags the rest (issue 7 review, defect 3)."""
+    text = "Hi Dana, thanks for your time. I've decided to withdraw my application. All the best, Sam"
+
+    def codes(**known: bool) -> set[str]:
+        return {f.code for f in lint_text(text, stage=Stage.SCREENING, kind=DraftKind.LINKEDIN, **known)}
+
+    assert "wrong_channel" in codes(linkedin_fits=False)
+    assert "wrong_channel" not in codes(linkedin_fits=True)
+    assert "wrong_channel" not in codes(), "unknown relationship: no guess"

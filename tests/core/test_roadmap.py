@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exit_coach import config
+from exit_coach.drafts import DraftRenderer
 from exit_coach.model import Action, Channel, DraftKind, Plan, Reason, Situation, Stage, Urgency
 from exit_coach.roadmap import default_style, plan_for
 
@@ -145,7 +146,7 @@ def test_a_call_always_gets_a_script_and_the_confirming_email(stage: Stage, rapp
 # --- modifiers ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stage", WITHDRAW_STAGES)
+@pytest.mark.parametrize("stage", [stage for stage in WITHDRAW_STAGES if stage is not Stage.ACCEPTED])
 def test_through_a_recruiter_the_recruiter_relays_by_default(stage: Stage) -> None:
     """Article rule: inform the recruiter first and let them relay; done once they confirm (issue 7, point 3)."""
     p = plan(stage, rapport=True, via_recruiter=True)
@@ -156,6 +157,22 @@ def test_through_a_recruiter_the_recruiter_relays_by_default(stage: Stage) -> No
     tell = next(item for item in p.checklist if item.id == "tell_people")
     assert "recruiter" in tell.text
     assert "call first" not in said(p), "no call to the employer the user didn't choose"
+
+
+@pytest.mark.parametrize("tell_employer_too", [False, True])
+def test_rescinding_through_a_recruiter_still_phones_the_employer_then_writes(tell_employer_too: bool) -> None:
+    """Article rule (rescinding an accepted offer): "notify the employer immediately by phone, then follow up
+    in writing"; through a recruiter the recruiter is told as well, never instead (issue 7 review, defect 2)."""
+    sit = Situation(
+        stage=Stage.ACCEPTED, reason=Reason.OTHER_OFFER, via_recruiter=True, signing_bonus=True, visa=True,
+        tell_employer_too=tell_employer_too,
+    )
+    p = plan_for(sit)
+    assert p.channels == (Channel.RECRUITER, Channel.PHONE, Channel.EMAIL)
+    assert kinds(p) == [DraftKind.RECRUITER_NOTE, DraftKind.PHONE_SCRIPT, DraftKind.FOLLOW_UP_EMAIL]
+    assert "recruiter_confirmed" not in ids(p) and {"call", "confirm_in_writing", "apologize"} <= set(ids(p))
+    note = DraftRenderer().render(p.draft_specs[0], sit, default_style(sit))
+    assert "call them myself" in note.body, "the recruiter hears that the user calls the employer too"
 
 
 @pytest.mark.parametrize("stage", WITHDRAW_STAGES)
@@ -368,7 +385,7 @@ def test_checklist_has_the_roadmap_steps_every_withdrawal(
     assert ("logistics" in ids(p)) is (stage in (Stage.OFFER, Stage.ACCEPTED))
     assert len(set(ids(p))) == len(ids(p))
     choose = next(item for item in p.checklist if item.id == "choose_channel")
-    assert all(channel.value in choose.text for channel in p.channels)
+    assert all(channel.label in choose.text for channel in p.channels)
 
 
 @pytest.mark.parametrize("stage", [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.FINAL])
@@ -523,7 +540,9 @@ def test_any_situation_gives_a_consistent_plan(situation: Situation, help_url: s
     fits = negotiation_fits(situation.stage, situation.reason)
     assert (p.action is Action.NEGOTIATE) is (situation.negotiable and fits)
     if p.action is Action.NEGOTIATE:
-        assert ids(p) == NEGOTIATION_STEPS and kinds(p) == [DraftKind.NEGOTIATION_EMAIL]
+        visa = ["visa_notice"] if situation.visa else []
+        assert ids(p) == [*NEGOTIATION_STEPS[:1], *visa, *NEGOTIATION_STEPS[1:]]
+        assert kinds(p) == [DraftKind.NEGOTIATION_EMAIL]
         return
     aside = sum("set negotiation aside" in line for line in p.reasoning)
     assert aside == (1 if situation.negotiable and not fits else 0)
@@ -585,10 +604,66 @@ def test_switch_channel_never_offers_linkedin_late_nor_a_recruiter_without_one(s
     """Article rule: LinkedIn only at early stages; recruiter only if there is one (issue 7, point 9)."""
     from exit_coach.roadmap import switch_channels
 
-    offered = switch_channels(situation.stage, via_recruiter=situation.via_recruiter, current=None)
+    offered = switch_channels(situation, current=None)
     if situation.stage.is_late:
         assert Channel.LINKEDIN not in offered
     if not situation.via_recruiter:
         assert Channel.RECRUITER not in offered
-    negotiation = switch_channels(situation.stage, via_recruiter=situation.via_recruiter, current=None, negotiate=True)
+    negotiation = switch_channels(situation, current=None, negotiate=True)
     assert set(negotiation) <= {Channel.EMAIL, Channel.RECRUITER}, "a negotiation is asked for in writing"
+
+
+@pytest.mark.parametrize(
+    ("received", "named", "not_named"),
+    [
+        ({"signing_bonus": True}, "signing bonus", "relocation"),
+        ({"relocation": True}, "relocation assistance", "signing bonus"),
+    ],
+)
+def test_rescinding_discusses_repaying_only_what_was_received(
+    received: dict[str, bool], named: str, not_named: str
+) -> None:
+    """Article rule: "if you've received relocation assistance or a signing bonus, discuss repayment" — only
+    what was received is named (issue 7 review, defect 9)."""
+    p = plan(Stage.ACCEPTED, **received)
+    repay = next(item for item in p.checklist if item.id == "repayment")
+    assert named in repay.text and not_named not in repay.text
+    assert not_named not in said(p)
+
+
+def test_rescinding_with_nothing_received_lists_no_repayments() -> None:
+    """Article rule: repayment is discussed only when relocation or a bonus was received (defect 9)."""
+    for signed in (False, True):
+        logistics = next(item for item in plan(Stage.ACCEPTED, signed=signed).checklist if item.id == "logistics")
+        assert "repay" not in logistics.text
+    logistics = next(item for item in plan(Stage.ACCEPTED, relocation=True).checklist if item.id == "logistics")
+    assert "repayments" in logistics.text
+
+
+def test_a_negotiation_after_a_visa_petition_says_so_and_keeps_the_urgency() -> None:
+    """Article rule: "if an employer has started a visa petition or committed to relocation expenses, inform
+    them quickly"; negotiating, the plan says where you stand promptly and asks about timeline and support,
+    not for sponsorship they already started (issue 7 review, defect 10)."""
+    sit = Situation(stage=Stage.OFFER, reason=Reason.RELOCATION_VISA, negotiable=True, visa=True)
+    p = plan_for(sit)
+    assert p.action is Action.NEGOTIATE and p.urgency is Urgency.IMMEDIATE
+    assert "visa petition" in said(p) and "promptly" in said(p)
+    assert "visa_notice" in ids(p)
+    draft = DraftRenderer().render(p.draft_specs[0], sit, default_style(sit))
+    assert "sponsorship" not in draft.body
+    assert "visa" in draft.body and "already" in draft.body
+    plain = plan_for(replace(sit, visa=False))
+    assert plain.urgency is Urgency.PROMPT and "visa_notice" not in ids(plain)
+
+
+@given(situations)
+def test_switch_channel_offers_linkedin_only_as_the_main_informal_early_channel(situation: Situation) -> None:
+    """Article rule: a LinkedIn message is acceptable only if LinkedIn has been the main channel and the
+    relationship is informal (and never late on) (issue 7 review, defect 3)."""
+    from exit_coach.roadmap import switch_channels
+
+    offered = switch_channels(situation, current=None)
+    fits = (
+        situation.main_channel is Channel.LINKEDIN and situation.informal and situation.stage in EARLY
+    )
+    assert (Channel.LINKEDIN in offered) == fits

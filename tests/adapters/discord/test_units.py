@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from urllib.parse import quote
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -68,16 +69,45 @@ def test_long_text_is_split_under_the_limit_with_components_last() -> None:
     assert not any(m.rows for m in messages[:-1]) and messages[-1].rows
 
 
-def test_a_revision_shows_the_mailto_as_copy_text_and_shortens_it_when_too_long() -> None:
+def test_a_revision_shows_the_mailto_as_copy_text_and_shortens_it_only_past_a_whole_message() -> None:
     copy, card = render.render(revision(mailto="mailto:?subject=Hi&body=Thanks"))
     assert copy.content == "Subject: Withdrawing\n\nHello,\nI withdraw. Thank you.\nSam" and not copy.rows
     assert "mailto:?subject=Withdrawing&body=Hello" in card.content and card.rows
-    long_body = "I withdraw, with thanks for everything. " * 40
+    long_body = "I withdraw, with thanks for everything. " * 80
     draft = Draft(DraftKind.EMAIL, Channel.EMAIL, "Withdrawing", long_body)
-    card = render.render(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), "mailto:?x"))[-1]
-    link = re.search(r"mailto:\S+", card.content)[0]
-    assert len(link) <= render.MAILTO_LIMIT and link.endswith("%E2%80%A6"), "shortened, never dropped"
-    assert "start of the body only" in card.content
+    messages = render.render(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), "mailto:?x"))
+    assert all(len(m.content) <= render.CONTENT_LIMIT for m in messages)
+    holder = next(m for m in messages if "mailto:" in m.content)
+    link = re.search(r"mailto:\S+", holder.content)[0]
+    assert link.endswith("%E2%80%A6"), "shortened, never dropped"
+    assert "would send it incomplete" in holder.content, "a shortened link always says so"
+
+
+def test_a_rescind_email_link_keeps_the_apology_repayment_visa_and_signature() -> None:
+    """Article rule (rescinding an accepted offer): apologise, discuss repaying relocation or a signing bonus,
+    tell them about the visa steps; the mail link is text, not a button, so it carries the whole email
+    instead of the 512 characters of a button URL (issue 7 review, defect 7)."""
+    from urllib.parse import unquote
+
+    from exit_coach.drafts import DraftRenderer
+    from exit_coach.model import DraftSpec, DraftStyle, Reason, Signature, Situation, Stage
+
+    situation = Situation(
+        stage=Stage.ACCEPTED, reason=Reason.OTHER_OFFER, relocation=True, signing_bonus=True, visa=True,
+        signed=True, keep_door_open=True, company="Acme Robotics", role="Senior Platform Engineer",
+        contact="Maria Gonzalez", signature=Signature("Sam Rivera", "sam.rivera@example.com", "+1 555 010 2030"),
+    )
+    draft = DraftRenderer().render(
+        DraftSpec(DraftKind.FOLLOW_UP_EMAIL, Channel.EMAIL), situation, DraftStyle(include_reason=True, door_open=True)
+    )
+    full = f"mailto:?subject={quote(draft.subject)}&body={quote(draft.body)}"
+    assert len(full) > 512, "the case the old 512-character cut broke"
+    messages = render.render(ShowRevision("c", "Acme", 1, draft, (), (Option("Sent", "sent"),), full))
+    assert all(len(m.content) <= render.CONTENT_LIMIT for m in messages)
+    link = re.search(r"mailto:\S+", "\n".join(m.content for m in messages))[0]
+    assert unquote(link.split("&body=", 1)[1]) == draft.body, "the whole rescind email, signature included"
+    assert "incomplete" not in "\n".join(m.content for m in messages)
+    assert messages[-1].rows, "the buttons stay last"
 
 
 @given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=5000))

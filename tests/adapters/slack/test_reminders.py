@@ -31,7 +31,8 @@ def run_due(rig: Rig) -> int:
 
 
 def reminder_posts(rig: Rig) -> list:
-    return [c for c in rig.stub.of("chat.postMessage") if c.data.get("metadata")]
+    """Posts tagged as reminders (every post carries metadata: the Web API client tags its own for post-once)."""
+    return [c for c in rig.stub.of("chat.postMessage") if reminders.EVENT_TYPE in str(c.data.get("metadata"))]
 
 
 def row(rig: Rig) -> dict:
