@@ -14,11 +14,16 @@ same moment-to-moment noise of a shared machine; `ratio_vs_tight_loop_rmw`
 compares with the raw transaction in a tight loop of its own (hot caches), the
 harsher yardstick. Both are in the same run.
 
-Prints a table, then as the last line one JSON object with step_us_median,
-raw_sqlite_rmw_us_median, ratio, ratio_vs_tight_loop_rmw, locked_errors and
-lost_updates.
+A user with 100 cases is timed twice: steps in one process ("warm"), and two
+processes (two stores on the same file) taking turns, so every step follows the
+other one's write ("cold"); the second must cost about the same as the first.
 
-    python benchmarks/bench_steps.py [--quick] [--profile]
+Prints a table (p50 and p99 per run), then as the last line one JSON object
+with step_us_median and _p99, raw_sqlite_rmw_us_median, ratio,
+ratio_vs_tight_loop_rmw, locked_errors, lost_updates, and the 100-case
+warm/cold medians and their ratio.
+
+    python benchmarks/bench_steps.py [--quick] [--profile] [--many-cases-db URL]
 """
 
 from __future__ import annotations
@@ -81,10 +86,13 @@ class Run:
     def steps(self) -> int:
         return len(self.latencies_ns)
 
-    def row(self) -> str:
+    def percentile(self, q: float) -> float:
+        """The q-quantile (0..1) of the step latencies in ns, by nearest rank."""
         lat = sorted(self.latencies_ns)
-        p50 = lat[len(lat) // 2] / 1000
-        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] / 1000
+        return float(lat[min(len(lat) - 1, max(0, round(q * len(lat)) - 1))])
+
+    def row(self) -> str:
+        p50, p99 = self.percentile(0.5) / 1000, self.percentile(0.99) / 1000
         return (
             f"{self.name:<28}{self.threads:>8}{self.steps:>8}{self.steps / self.wall_s:>12.0f}"
             f"{p50:>10.0f}{p99:>10.0f}{self.locked:>8}{self.lost:>6}{self.failed:>7}"
@@ -293,10 +301,46 @@ def alternating(workdir: Path, steps: int) -> tuple[Run, Run]:
     )
 
 
+def many_cases(workdir: Path, cases: int, steps: int, database: str | None = None) -> tuple[Run, Run]:
+    """A user holding `cases` cases: steps in one process (warm), then two processes taking turns (cold).
+
+    "Cold" is what a round-robin in front of two processes does to every step: the other one wrote
+    last, so this one's remembered copy is one version behind. Only what changed may be read again.
+    """
+    url = database or f"sqlite:///{workdir / 'many-cases.db'}"
+    one, two = Store(url), Store(url)
+    one.upgrade()
+    first, second = Coach(one, renderer=DraftRenderer()), Coach(two, renderer=DraftRenderer())
+    key = UserKey("bench", "W", f"many-{time.time_ns()}")  # a new user each run, also on a kept database
+    for n in range(cases):
+        outcome = first.handle(key, Start(new=True), event_id=f"open-{n}")
+        first.handle(key, answer(outcome.replies, n), event_id=f"first-{n}")
+    second.overview(key)  # the second process has seen the user once, as it would have in production
+    runs: list[Run] = []
+    for name, coaches in (("100 cases, warm", (first,)), ("100 cases, cold (turns)", (first, second))):
+        latencies: list[int] = []
+        failed: list[int] = []
+        replies: tuple[Reply, ...] = first.handle(key, Start(), event_id=f"{name}-screen").replies
+        for i in range(steps):
+            coach = coaches[i % len(coaches)]
+            event = answer(replies, i)
+            started = time.perf_counter_ns()
+            outcome = coach.handle(key, event, event_id=f"{name}-{i}")
+            latencies.append(time.perf_counter_ns() - started)
+            replies = outcome.replies
+            if any(isinstance(r, Say) and r.text in (BUSY, SORRY) for r in replies):
+                failed.append(1)
+        runs.append(Run(name.replace("100", str(cases)), 1, latencies, sum(latencies) / 1e9, failed=len(failed)))
+    one.close()
+    two.close()
+    return runs[0], runs[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps (finishes in well under a minute)")
     parser.add_argument("--profile", action="store_true", help="cProfile the 1-thread run (to stderr)")
+    parser.add_argument("--many-cases-db", metavar="URL", help="run the 100-case user on this database instead")
     args = parser.parse_args(argv)
     one, eight = (CYCLE * 30, CYCLE * 5) if args.quick else (CYCLE * 150, CYCLE * 30)
     raw_n = 3000 if args.quick else 20000
@@ -307,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         raw1 = raw_rmw(workdir, 1, raw_n)
         raw8 = raw_rmw(workdir, 8, raw_n // 8)
         step1 = run_steps(workdir, "step distinct", 1, one, shared=False, profile=args.profile)
+        warm, cold = many_cases(workdir, 100, 100 if args.quick else 300, args.many_cases_db)
         runs += [
             alt_raw,
             alt_step,
@@ -316,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
             run_steps(workdir, "step distinct", 8, eight, shared=False),
             run_steps(workdir, "step shared", 1, one, shared=True),
             run_steps(workdir, "step shared", 8, eight, shared=True),
+            warm,
+            cold,
         ]
     print(f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print(HEADER)
@@ -326,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = [r for r in runs if r.name.startswith("step")]
     summary = {
         "step_us_median": round(step_us, 1),
+        "step_us_p99": round(alt_step.percentile(0.99) / 1000, 1),
         "raw_sqlite_rmw_us_median": round(raw_us, 1),
         "ratio": round(step_us / raw_us, 2),
         "ratio_vs_tight_loop_rmw": round(
@@ -337,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
         "steps_per_s_1_thread": round(step1.steps / step1.wall_s),
         "steps_per_s_8_threads_distinct": round(steps[1].steps / steps[1].wall_s),
         "steps_per_s_8_threads_shared": round(steps[3].steps / steps[3].wall_s),
+        "many_cases_warm_us_median": round(warm.percentile(0.5) / 1000, 1),
+        "many_cases_cold_us_median": round(cold.percentile(0.5) / 1000, 1),
+        "many_cases_cold_over_warm": round(cold.percentile(0.5) / warm.percentile(0.5), 2),
+        "many_cases_cold_us_p99": round(cold.percentile(0.99) / 1000, 1),
         "target_ratio_max": 10,
     }
     print(json.dumps(summary))

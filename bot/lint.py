@@ -81,6 +81,11 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _PHONE = re.compile(r"(?:\+|\b)\d[\d ().-]{5,18}\d\b")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_STOPWORD_LANGUAGES: dict[str, tuple[str, ...]] = {
+    word: tuple(code for code in LANGUAGES if word in STOPWORDS[code])
+    for word in frozenset().union(*STOPWORDS.values())
+}
+"""Each frequent function word and the languages it belongs to: one lookup per word of a draft."""
 _WORDING_CODES = ("no_withdrawal", "no_thanks", "several_reasons", "negative")
 """The checks that read the words, and so only work in the draft's own language."""
 
@@ -268,10 +273,8 @@ def _reads_as_other_language(text: str, rules: LanguageRules) -> str | None:
     """
     counts = dict.fromkeys(LANGUAGES, 0)
     for match in _WORD.finditer(text[:20_000]):  # the opening is enough to tell the language
-        word = match.group().lower()
-        for code in LANGUAGES:
-            if word in STOPWORDS[code]:
-                counts[code] += 1
+        for code in _STOPWORD_LANGUAGES.get(match.group().lower(), ()):
+            counts[code] += 1
     best = max(LANGUAGES, key=counts.__getitem__)
     own = counts[rules.code]
     if best == rules.code or counts[best] < _OTHER_LANGUAGE_MIN_WORDS or counts[best] < 2 * own + 2:

@@ -1,18 +1,23 @@
 """English word lists for draft lint: withdrawal, thanks, reasons, "we spoke", and tone.
 
 Data only (see `exit_coach.lint_rules.LanguageRules`); the checks are in `exit_coach.lint`.
-Tone lists were tuned on the development half of tests/core/lint_corpus only.
+Tone lists were tuned on the development half of tests/core/lint_corpus only; the blind batch
+(blind_*_en.txt) was never tuned on.
 """
 
 from __future__ import annotations
 
-from exit_coach.lint_en_words import CRITICAL_WORDS
-from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, Unanchored, any_of
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+from exit_coach.lint_en_words import CRITICAL_WORDS, POLITE_REGRET
+from exit_coach.lint_rules import STOPWORDS, LanguageRules, Reason, ToneWords, Unanchored, Valence, any_of, lower_case
 
 _NEGATION = any_of(r"\b(?:not|never|no longer|cannot)\b", r"n['’]t\b", r"\bmis(?:match|align)")
 
 # Negative words that are criticism on their own. Word boundaries everywhere: "rude" is not "prudent".
-_STRONG = any_of(
+_STRONG = lower_case(
     r"\b(?:disorgani[sz]ed|unorgani[sz]ed|unprofessional\w*|rude(?:ly|ness)?|toxic|terrible|awful|horrible)\b",
     r"\b(?:chaotic|chaos|lowball\w*|low-ball\w*|insult(?:s|ing|ed)?|ridiculous|incompetent|disrespect\w*)\b",
     r"\b(?:condescending|arrogant|shady|sketchy|unacceptable|frustrat\w*|infuriat\w*|worst|pathetic)\b",
@@ -75,16 +80,16 @@ _STRONG = any_of(
     r"\b(?:managed|handled|run) (?:so )?badly\b|\bhad no (?:idea|interest)\b|\bno idea what\b",
 )
 # Words that hint at criticism but are also said kindly ("I know this is disappointing"): half weight.
-_MILD = any_of(
+_MILD = lower_case(
     r"\b(?:disappoint\w*|delays?|silence|vague|exhaust\w*|sad|pity|shame|low|messy|confus\w*|endless|tiresome)\b",
     r"\b(?:unclear|slow|late|sick)\b",
 )
-_INTENSIFIERS = any_of(
+_INTENSIFIERS = lower_case(
     r"\b(?:frankly|honestly|seriously|absolutely|completely|totally|utterly|incredibly|painfully)\b",
     r"\b(?:obviously|clearly|entire|whole|even|beyond|constant(?:ly)?|every (?:single )?time)\b",
 )
 # Blame: "you"/"your team"/"nobody" doing something bad to me.
-_BLAME = any_of(
+_BLAME = lower_case(
     r"\b(?:nobody|no one|no-one|none of (?:you|your \w{1,20}|them))\b(?:\W{1,3}\w{1,20}){0,4}?\W{1,3}"
     r"(?:bothered|repl\w*|return\w*|answer\w*|respond\w*|told|tell|explain\w*|care[sd]?|apologi[sz]\w*|"
     r"had the courtesy|seemed|kept|prepared|show(?:ed)? up|read|looked|listened|checked)\b",
@@ -101,7 +106,7 @@ _BLAME = any_of(
     r"\b(?:can't|cannot|couldn't|could not) even\b",
 )
 # Sarcasm: thanks or praise for something bad, mock surprise, scare quotes.
-_SARCASM = any_of(
+_SARCASM = lower_case(
     # Rhetorical questions: "Why did nobody tell me?", "How can you expect ...?", "Who does that?"
     r"^\W{0,3}(?:\w{1,12}, )?(?:why (?:did|didn't|would|does|do|is|was|were|are|can't|couldn't|wasn't|on earth)"
     r"(?! (?:i|we)\b)|"
@@ -121,7 +126,7 @@ _SARCASM = any_of(
     r"\b(?:great|brilliant|superb|excellent|stellar|fantastic|wonderful) \w{1,20},? as (?:always|usual|ever)\b",
 )
 # Praise negated ("not impressed", "no respect"): criticism by understatement.
-_NEGATED_PRAISE = any_of(
+_NEGATED_PRAISE = lower_case(
     r"(?:\b(?:not|never|no|zero|hardly|barely|least|far from|anything but)\b|n['’]t\b|\bless than\b)"
     r"(?:\W{1,3}\w{1,20}){0,3}?\W{1,3}"
     r"(?:impressed|professional(?:ly)?|respect(?:ed|ful)?|honest|fair(?:ly)?|"
@@ -132,16 +137,54 @@ _NEGATED_PRAISE = any_of(
     r"(?:\b(?:not|never)\b|n['’]t\b) keep (?:its|your|their|his|her) (?:word|promises?)\b",
 )
 
+_NEGATORS = frozenset(["not", "no", "never", "nothing", "nobody", "without", "hardly", "cannot"])
+
+
+@cache
+def vader_negative_words() -> dict[str, float]:
+    """The negative half of VADER's sentiment lexicon (vaderSentiment, MIT licence), read once.
+
+    Only the lexicon file is read (about 3,200 negative words of its 7,500); the package's
+    analyser is never imported. Without the package installed the lexicon is empty and the
+    word lists above work alone.
+    """
+    spec = importlib.util.find_spec("vaderSentiment")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "vader_lexicon.txt"
+    negative: dict[str, float] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, _, rest = line.partition("\t")
+            if rest.startswith("-") and word.isalpha():
+                negative[word] = float(rest.split("\t", 1)[0])
+    return negative
+
+
+_VALENCE = Valence(
+    lexicon=vader_negative_words,
+    cut=-1.2,
+    harsh=-2.5,
+    polite=POLITE_REGRET,
+    about_them=lower_case(
+        r"\b(?:you|your|yours|yourselves|they|their|them|nobody|no one|everyone|anyone|whoever|someone)\b",
+        r"\b(?:team|recruiters?|panel|managers?|interviewers?|hr|company|firm|employer|leadership|process)\b",
+        r"\b(?:interviews?|offer|salary|pay|people|staff|this|that|it|place|experience|everything)\b",
+    ),
+    apology=lower_case(r"\b(?:sorry|apologi[sz]e|apologies)\b(?: \w{1,12}){0,2} (?:for|about|if)\b"),
+    softeners=_NEGATORS | {"any"},
+)
+
 _UNANCHORED = Unanchored(
-    target=any_of(
+    target=lower_case(
         # Them, by name; a bare "you" is left out: in a call script's cues "you" is the user.
         r"\b(?:your|their|team|teams|recruiters?|panel|managers?|interviewers?|hr)\b",
         r"\b(?:company|firm|employer|leadership|director|ceo|process|interviews?|offer|package|contract|salary)\b",
         r"\b(?:pay|benefits|advert|ad|description|assessment|test|round|culture|office|people|department|staff)\b",
         r"\b(?:onboarding|hiring|recruitment|references)\b",
     ),
-    about_me=any_of(r"\b(?:i|i'm|i've|i'd|i'll|my|me|mine|myself)\b", r"\bi['’](?:m|ve|d|ll)\b"),
-    warm=any_of(
+    about_me=lower_case(r"\b(?:i|i'm|i've|i'd|i'll|my|me|mine|myself)\b", r"\bi['’](?:m|ve|d|ll)\b"),
+    warm=lower_case(
         r"\b(?:thank\w*|appreciat\w*|enjoy\w*|pleasure|great|impress\w*|generous|kind\w*|welcom\w*|helpful|fair)\b",
         r"\b(?:wonderful|glad|happy|best|luck|hope\w*|wish\w*|respect\w*|grateful|lovely|excellent|good|nice)\b",
         r"\b(?:thoughtful|valu\w*|admir\w*|fan|privilege|honou?r\w*|passion\w*|promising|fascinating|inspir\w*)\b",
@@ -153,7 +196,7 @@ _UNANCHORED = Unanchored(
         r"\b(?:fine|okay|ok|standard|solid|in line with|not about|not because of)\b",
         r"\b(?:nothing|no way) (?:you|anyone) could\b",  # reassurance: "there is nothing you could have done"
     ),
-    logistics=any_of(
+    logistics=lower_case(
         r"\b(?:attached|return\w*|sign\w*|documents?|laptop|equipment|bonus|repay\w*|start date|notice|call\w*)\b",
         r"\b(?:email\w*|phone|contact\w*|confirm\w*|schedul\w*|next steps|please|let me know|withdraw\w*)\b",
         r"\b(?:declin\w*|no need|don't hesitate|visa|relocat\w*|sponsor\w*|arrived|sent|attach\w*|today)\b",
@@ -229,11 +272,10 @@ RULES = LanguageRules(
         blame=_BLAME,
         sarcasm=_SARCASM,
         negated_praise=_NEGATED_PRAISE,
-        # VADER's 7,500-word sentiment lexicon was tried as well; on the development half it caught
-        # nothing these lists miss, so it did not earn a dependency.
         words=CRITICAL_WORDS,
         unanchored=_UNANCHORED,
-        negators=frozenset(["not", "no", "never", "nothing", "nobody", "without", "hardly", "cannot"]),
+        negators=_NEGATORS,
+        valence=_VALENCE,
     ),
     word_budget=1.0,
     withdrawal_example="I am withdrawing my application.",

@@ -94,3 +94,14 @@ MORE = _words(
 
 CRITICAL_WORDS: frozenset[str] = PEOPLE | PROCESS | THINGS | ACTIONS | FEELINGS | MORE
 """Every single word that criticises on its own."""
+
+POLITE_REGRET: frozenset[str] = _words(
+    """
+    unfortunately unfortunate regrettably regret regrets regretfully sorry sad sadly difficult hard tough
+    disappointed disappointing disappoint miss missed inconvenience cancel cancelled doubt pressure leave
+    worried worry concern concerns concerned hesitate hesitation loss lost lose losing reject rejected
+    rejection fail failed apologize apologise apologies stress stressed stressful painful pain hurt tired
+    bother decline declined withdraw uncertain uncertainty
+    """
+)
+"""Regret a kind withdrawal voices about itself: a sentiment lexicon rates these negative, lint does not."""

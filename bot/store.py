@@ -72,6 +72,8 @@ class Loaded:
     case_versions: dict[str, int]
     profile_json: str
     created_at: datetime
+    saved_at: datetime | None = None
+    """When this version was saved (the user row's updated_at): cases saved later are what changed since."""
 
 
 @dataclass(frozen=True)
@@ -297,17 +299,21 @@ class Store:
                     tx.conn.execute(update(SCHEMA).values(version=current + 1, upgraded_at=now))
 
     def remember(self, loaded: Loaded) -> None:
-        """Keep a committed conversation, so the next load of an unchanged row skips reading its cases."""
+        """Keep a conversation as committed at `loaded.version` (never replacing a newer one), so the next
+        load of that user reads only what changed since."""
         with self._cases_lock:
-            self._conversations[loaded.user_pk] = loaded
+            kept = self._conversations.get(loaded.user_pk)
+            if kept is None or kept.created_at != loaded.created_at or kept.version <= loaded.version:
+                self._conversations[loaded.user_pk] = loaded
             self._conversations.move_to_end(loaded.user_pk)
             if len(self._conversations) > 1024:
                 self._conversations.popitem(last=False)
 
-    def remembered(self, user_pk: int, version: int, created_at: datetime) -> Loaded | None:
+    def remembered(self, user_pk: int, created_at: datetime) -> Loaded | None:
+        """The user's conversation as this process last saw it committed (any version), if it still has it."""
         with self._cases_lock:
             loaded = self._conversations.get(user_pk)
-        if loaded is None or loaded.version != version or loaded.created_at != created_at:
+        if loaded is None or loaded.created_at != created_at:
             return None
         return loaded
 
@@ -363,8 +369,9 @@ class Tx:
     # users and conversations
 
     def user_pk(self, key: UserKey) -> int | None:
-        row = self.conn.execute(select(USER.c.pk).where(*_key_where(key))).first()
-        return None if row is None else int(row[0])
+        row = self._hot("user_pk", {"k_platform": key.platform, "k_workspace": key.workspace, "k_user": key.user})
+        first = row.first()
+        return None if first is None else int(first[0])
 
     def load(self, key: UserKey, *, now: datetime, create: bool) -> Loaded | None:
         """The user's conversation, locking the user row; creates the user when `create` and unknown."""
@@ -390,17 +397,52 @@ class Tx:
             )
             inserted: Any = result.inserted_primary_key
             pk = int(inserted[0])
-            return Loaded(pk, 1, Conversation(), {}, profile_json, stamp)
-        pk, version, profile_json, active, pending, created_at = row
-        created_at = read_datetime(created_at)
-        cached = self.store.remembered(int(pk), int(version), created_at)
-        if cached is not None:
-            return cached
-        rows = self._hot("load_cases", {"k_pk": pk}).rows
-        cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
-        profile = decode_profile(self.store.cipher.open(profile_json))
+            return Loaded(pk, 1, Conversation(), {}, profile_json, stamp, stamp)
+        pk, version, profile_json, active, pending, created_at, saved_at = row
+        pk, version, created_at, saved_at = int(pk), int(version), read_datetime(created_at), read_datetime(saved_at)
+        known = self.store.remembered(pk, created_at)
+        if known is not None and known.version == version:
+            return known
+        if known is None:
+            rows = self._hot("load_cases", {"k_pk": pk}).rows
+            cases = tuple(self.store.decode_case_cached(r[2]) for r in rows)
+            versions = {r[0]: int(r[1]) for r in rows}
+            profile = decode_profile(self.store.cipher.open(profile_json))
+        else:  # another process wrote since: read again only the cases whose version moved
+            cases, versions = self._changed_cases(pk, known)
+            profile = (known.conversation.profile if profile_json == known.profile_json
+                       else decode_profile(self.store.cipher.open(profile_json)))
         conv = Conversation(profile=profile, cases=cases, active=active, pending=pending)
-        return Loaded(int(pk), int(version), conv, {r[0]: int(r[1]) for r in rows}, profile_json, created_at)
+        loaded = Loaded(pk, version, conv, versions, profile_json, created_at, saved_at)
+        self.store.remember(loaded)
+        return loaded
+
+    def _changed_cases(self, pk: int, known: Loaded) -> tuple[tuple[Case, ...], dict[str, int]]:
+        """The user's cases in order, reusing `known`'s decoded ones whose row version is unchanged.
+
+        Only the changed rows' JSON is fetched and decoded, so a user with many cases costs the same
+        whichever process wrote last.
+        """
+        # One query: every case's version, with the JSON only of cases saved after `known` was. (A writer
+        # whose clock lags may stamp a change earlier: the version check still sees it, and reads it alone.)
+        since = known.saved_at or known.created_at
+        rows = self._hot("case_changes", {"k_pk": pk, "k_since": since}).rows
+        have = {c.id: c for c in known.conversation.cases}
+        cases: list[Case] = []
+        versions: dict[str, int] = {}
+        for case_id, version, state_json in rows:
+            case = have.get(case_id)
+            version = int(version)
+            if case is None or known.case_versions.get(case_id) != version:
+                if state_json is None:
+                    row = self._hot("load_case", {"k_pk": pk, "k_id": case_id}).first()
+                    if row is None:  # deleted between the two reads (a read-only look): skip it
+                        continue
+                    version, state_json = int(row[0]), row[1]
+                case = self.store.decode_case_cached(state_json)
+            cases.append(case)
+            versions[case_id] = version
+        return tuple(cases), versions
 
     def save(self, loaded: Loaded, new: Conversation, *, now: datetime) -> None:
         """Write what changed, checking versions; raise Conflict when another writer got there first."""
@@ -457,7 +499,7 @@ class Tx:
             self.conn.execute(delete(CASE).where(CASE.c.user_pk == pk, CASE.c.id.in_(list(before))))
             for case_id in before:
                 versions.pop(case_id, None)
-        saved = Loaded(pk, loaded.version + 1, new, versions, profile_json, loaded.created_at)
+        saved = Loaded(pk, loaded.version + 1, new, versions, profile_json, loaded.created_at, stamp)
         self.after_commit.append(lambda: self.store.remember(saved))
 
     def delete_user(self, user_pk: int) -> dict[str, int]:
@@ -480,12 +522,12 @@ class Tx:
     # where a case lives on a platform
 
     def thread_ref(self, user_pk: int, case_id: str) -> str | None:
-        query = select(THREAD.c.ref).where(THREAD.c.user_pk == user_pk, THREAD.c.case_id == case_id)
-        return self.conn.execute(query).scalar()
+        row = self._hot("thread_ref", {"k_pk": user_pk, "k_id": case_id}).first()
+        return None if row is None else str(row[0])
 
     def case_of_thread(self, user_pk: int, ref: str) -> str | None:
-        query = select(THREAD.c.case_id).where(THREAD.c.user_pk == user_pk, THREAD.c.ref == ref)
-        return self.conn.execute(query).scalar()
+        row = self._hot("case_of_thread", {"k_pk": user_pk, "k_ref": ref}).first()
+        return None if row is None else str(row[0])
 
     def set_thread_ref(self, user_pk: int, case_id: str, ref: str) -> str:
         """Record `ref` unless the case has one already; returns the one in force."""
@@ -659,9 +701,7 @@ class Tx:
             yield Conversation(profile=decode_profile(self.store.cipher.open(profile_json)), cases=cases)
 
     def threads(self, user_pk: int) -> list[dict[str, str]]:
-        rows = self.conn.execute(
-            select(THREAD.c.case_id, THREAD.c.ref).where(THREAD.c.user_pk == user_pk).order_by(THREAD.c.case_id)
-        ).all()
+        rows = self._hot("threads", {"k_pk": user_pk}).rows
         return [{"case_id": r[0], "ref": r[1]} for r in rows]
 
 

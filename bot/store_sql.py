@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 
-from exit_coach.schema import CASE, EVENT, USER, utc
+from exit_coach.schema import CASE, EVENT, THREAD, USER, utc
 
 _PEEK_USER = select(
-    USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at
+    USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at,
+    USER.c.updated_at,
 ).where(
     USER.c.platform == bindparam("k_platform"),
     USER.c.workspace == bindparam("k_workspace"),
@@ -28,6 +29,18 @@ _LOAD_CASES = (
     select(CASE.c.id, CASE.c.version, CASE.c.state_json)
     .where(CASE.c.user_pk == bindparam("k_pk"))
     .order_by(CASE.c.position)
+)
+_CASE_CHANGES = (
+    select(
+        CASE.c.id,
+        CASE.c.version,
+        case((CASE.c.updated_at > bindparam("k_since", type_=CASE.c.updated_at.type), CASE.c.state_json), else_=None),
+    )
+    .where(CASE.c.user_pk == bindparam("k_pk"))
+    .order_by(CASE.c.position)
+)
+_LOAD_CASE = select(CASE.c.version, CASE.c.state_json).where(
+    CASE.c.user_pk == bindparam("k_pk"), CASE.c.id == bindparam("k_id")
 )
 _SAVE_USER = (
     update(USER)
@@ -57,6 +70,18 @@ _SAVE_CASE = (
     )
     .values(**_CASE_VALUES)
 )
+_USER_PK = select(USER.c.pk).where(
+    USER.c.platform == bindparam("k_platform"),
+    USER.c.workspace == bindparam("k_workspace"),
+    USER.c.user_id == bindparam("k_user"),
+)
+_THREADS = (
+    select(THREAD.c.case_id, THREAD.c.ref).where(THREAD.c.user_pk == bindparam("k_pk")).order_by(THREAD.c.case_id)
+)
+_THREAD_REF = select(THREAD.c.ref).where(THREAD.c.user_pk == bindparam("k_pk"), THREAD.c.case_id == bindparam("k_id"))
+_CASE_OF_THREAD = select(THREAD.c.case_id).where(
+    THREAD.c.user_pk == bindparam("k_pk"), THREAD.c.ref == bindparam("k_ref")
+)
 _SEEN = select(EVENT.c.event_id).where(EVENT.c.event_id == bindparam("k_event"))
 _RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bindparam("user_pk"), at=bindparam("at"))
 
@@ -65,15 +90,21 @@ _RECORD_EVENT = EVENT.insert().values(event_id=bindparam("event_id"), user_pk=bi
 HOT: dict[str, tuple[Any, str]] = {
     "load_user": (
         _LOAD_USER,
-        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
+        'SELECT pk, version, profile_json, active, pending, created_at, updated_at FROM "user" '
         "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
     ),
     "peek_user": (  # the same row without a lock, for read-only transactions
         _PEEK_USER,
-        'SELECT pk, version, profile_json, active, pending, created_at FROM "user" '
+        'SELECT pk, version, profile_json, active, pending, created_at, updated_at FROM "user" '
         "WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user",
     ),
     "load_cases": (_LOAD_CASES, 'SELECT id, version, state_json FROM "case" WHERE user_pk = :k_pk ORDER BY position'),
+    "case_changes": (  # every case's version, and the JSON of those saved after :k_since
+        _CASE_CHANGES,
+        'SELECT id, version, CASE WHEN updated_at > :k_since THEN state_json ELSE NULL END FROM "case" '
+        "WHERE user_pk = :k_pk ORDER BY position",
+    ),
+    "load_case": (_LOAD_CASE, 'SELECT version, state_json FROM "case" WHERE user_pk = :k_pk AND id = :k_id'),
     "save_user": (
         _SAVE_USER,
         'UPDATE "user" SET profile_json = :v_profile, active = :v_active, pending = :v_pending, '
@@ -91,6 +122,13 @@ HOT: dict[str, tuple[Any, str]] = {
         "position = :v_position, state_json = :v_state, version = :v_version, "
         "updated_at = :v_updated WHERE user_pk = :k_pk AND id = :k_id AND version = :k_version",
     ),
+    "user_pk": (
+        _USER_PK,
+        'SELECT pk FROM "user" WHERE platform = :k_platform AND workspace = :k_workspace AND user_id = :k_user',
+    ),
+    "threads": (_THREADS, "SELECT case_id, ref FROM thread WHERE user_pk = :k_pk ORDER BY case_id"),
+    "thread_ref": (_THREAD_REF, "SELECT ref FROM thread WHERE user_pk = :k_pk AND case_id = :k_id"),
+    "case_of_thread": (_CASE_OF_THREAD, "SELECT case_id FROM thread WHERE user_pk = :k_pk AND ref = :k_ref"),
     "seen": (_SEEN, "SELECT event_id FROM processed_event WHERE event_id = :k_event"),
     "record_event": (
         _RECORD_EVENT,

@@ -29,6 +29,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.slack_response import SlackResponse
 
 from exit_coach.adapters import metrics
+from exit_coach.adapters.slack.keepalive import KeepAliveWebClient
 
 log = logging.getLogger(__name__)
 MARK = "exit_coach_post"
@@ -51,8 +52,9 @@ def _retry_handlers() -> list[RetryHandler]:
     return [_SafeConnectionRetry(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2)]
 
 
-class CoachWebClient(WebClient):
-    """A WebClient whose `chat.postMessage` is never shown twice and whose failures are counted."""
+class CoachWebClient(KeepAliveWebClient):
+    """A WebClient whose `chat.postMessage` is never shown twice and whose failures are counted; its
+    connections are kept alive (`keepalive.py`)."""
 
     def api_call(self, api_method: str, *, http_verb: str = "POST", files: dict | None = None,
                  data: dict | None = None, params: dict | None = None, json: dict | None = None,
