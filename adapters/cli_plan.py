@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from exit_coach import config
 from exit_coach.adapters.cli import UsageError
-from exit_coach.model import Channel, Reason, Signature, Situation, Stage
+from exit_coach.model import Channel, Language, Reason, Signature, Situation, Stage
 from exit_coach.plan_output import full_plan, plan_to_json, plan_to_text
 from exit_coach.text import looks_like_email, looks_like_phone, text_problem
 
@@ -54,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         parser.add_argument("--" + flag.replace("_", "-"), dest=flag, action="store_true", help=text)
     for option in TEXT_LIMITS:
         parser.add_argument(f"--{option}", default="", help=f"at most {TEXT_LIMITS[option]} characters")
+    parser.add_argument(
+        "--lang",
+        default=Language.EN.value,
+        help="the drafts' language, the employer's (default: en): " + ", ".join(Language),
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object (SPEC §5)")
 
 
@@ -89,6 +94,7 @@ def situation_from_args(args: argparse.Namespace) -> Situation:
     return Situation(
         stage=_choice(Stage, args.stage, "stage"),
         reason=_choice(Reason, args.reason, "reason"),
+        language=_choice(Language, getattr(args, "lang", Language.EN.value), "lang"),
         main_channel=main_channel,
         company=text["company"],
         role=text["role"],

@@ -33,6 +33,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
+from exit_coach.model import Action, Channel
 from exit_coach.service import Coach, UserKey, open_coach
 
 COMMAND_WORDS = frozenset((*GLOBAL_COMMANDS, "start", "new", *REMINDER_WORDS))
@@ -222,9 +223,9 @@ def _checklist(items: tuple[ChecklistLine, ...]) -> list[str]:
 
 
 def _plan(plan: ShowPlan) -> str:
-    lines = [f"== Plan: {plan.title} ==", f"Action: {plan.action}"]
+    lines = [f"== Plan: {plan.title} ==", f"Action: {Action(plan.action).label}"]
     if plan.channels:
-        lines.append("Channels: " + " → ".join(plan.channels))
+        lines.append("Channels: " + " → ".join(Channel(c).label for c in plan.channels))
     lines.append("Why:")
     lines += [f"  • {r}" for r in plan.reasoning]
     lines.append("Checklist:")
@@ -237,7 +238,7 @@ def _plan(plan: ShowPlan) -> str:
 def _revision(rev: ShowRevision) -> str:
     """The draft's copy-ready text between two rule lines (nothing else inside them), then notes and actions."""
     draft = rev.draft
-    head = f"--- {rev.title} · draft {rev.number}: {draft.kind.value.replace('_', ' ')} ({draft.channel.value}) ---"
+    head = f"--- {rev.title} · draft {rev.number}: {draft.kind.label} ({draft.channel.label}) ---"
     lines = [head, "", copy_text(draft), "", "-" * 3]
     if rev.findings:
         lines += [f"  ! {f.code}: {f.message}" for f in rev.findings]

@@ -12,9 +12,14 @@ Template context (the names operators' override templates can rely on):
 lines among name, email, phone), `stage`, `reason` (the enum values as str),
 `reason_line`, `door_open`, `shorter`, `warmer`, `relocation`, `signing_bonus`,
 `visa`, `signed`, `via_recruiter`, `greeting` (the salutation without its comma: "Dear Mia Chen",
-"Hi Mia", "Dear hiring team", "Hello"), `to_recruiter` (this draft goes to the recruiter),
+"Hi Mia", "Dear hiring team", "Hello"; per language, see `exit_coach.draft_words`),
+`to_recruiter` (this draft goes to the recruiter),
 `tell_employer_too` (through a recruiter, the user contacts the employer as well; always true after an
-accepted offer, when the user phones the employer themselves).
+accepted offer, when the user phones the employer themselves), `lang` (the draft's
+language: "en", "es", "de" or "fr"; `greeting`, `reason_line` and the placeholders are already in it).
+
+Languages: the template for a kind in Spanish is `es/<kind>.j2` (German `de/`, French `fr/`); where a
+language has no file for a kind, the English `<kind>.j2` is used, per file (`template_names`).
 
 Greetings follow the relationship (article: adapt the tone to the relationship): the name as given in a
 formal email to the employer; the first name in a call, a LinkedIn message and a note to one's own
@@ -25,43 +30,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Situation, Stage
+from exit_coach.draft_words import PLACEHOLDERS, REASON_LINES, SHORT_REASON_LINES
+from exit_coach.draft_words import first_name as _first_name
+from exit_coach.draft_words import greeting as _greeting
+from exit_coach.model import Channel, Draft, DraftKind, DraftSpec, DraftStyle, Language, Situation, Stage
 
 PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"\[[A-Za-z][A-Za-z .'/_-]{0,40}\]")
 """Matches an unfilled placeholder such as "[Contact name]", "[Company]" or "[Your name]"."""
 
-CONTACT_PLACEHOLDER = "[Contact name]"
-RECRUITER_PLACEHOLDER = "[Recruiter's name]"
-COMPANY_PLACEHOLDER = "[Company]"
-ROLE_PLACEHOLDER = "[Role]"
-NAME_PLACEHOLDER = "[Your name]"
+CONTACT_PLACEHOLDER = PLACEHOLDERS[Language.EN].contact
+RECRUITER_PLACEHOLDER = PLACEHOLDERS[Language.EN].recruiter
+COMPANY_PLACEHOLDER = PLACEHOLDERS[Language.EN].company
+ROLE_PLACEHOLDER = PLACEHOLDERS[Language.EN].role
+NAME_PLACEHOLDER = PLACEHOLDERS[Language.EN].name
 
 NO_SUBJECT_KINDS = frozenset({DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN})
-
-_REASON_LINES: dict[Reason, str] = {
-    Reason.OTHER_OFFER: "I've accepted another offer.",
-    Reason.NOT_A_FIT: "I've concluded the role isn't the right fit for my goals.",
-    Reason.COMPENSATION: "The overall package doesn't meet what I need at this point.",
-    Reason.PERSONAL: "Personal circumstances mean the timing no longer works for me.",
-    Reason.RELOCATION_VISA: "My relocation and visa timeline no longer fits the start date.",
-    # red_flags: no reason at all keeps the message shortest and free of criticism.
-    Reason.RED_FLAGS: "",
-    Reason.UNSPECIFIED: "",
-}
-
-_SHORT_REASON_LINES: dict[Reason, str] = {
-    Reason.NOT_A_FIT: "The role isn't the right fit for me.",
-    Reason.COMPENSATION: "The package doesn't meet my needs.",
-    Reason.PERSONAL: "My personal circumstances have changed.",
-    Reason.RELOCATION_VISA: "My relocation and visa timeline no longer fits.",
-}
-"""The same reasons in fewer words, for the "Shorter" revision."""
 
 _MULTI_BLANK = re.compile(r"\n{3,}")
 
@@ -76,10 +66,11 @@ class TemplateProblem(Exception):
 
 
 def reason_line(situation: Situation, *, shorter: bool = False) -> str:
-    """The one neutral sentence for the situation's reason; "" when there is none to give."""
+    """The one neutral sentence for the situation's reason, in its language; "" when there is none to give."""
+    full = REASON_LINES[situation.language][situation.reason]
     if shorter:
-        return _SHORT_REASON_LINES.get(situation.reason, _REASON_LINES[situation.reason])
-    return _REASON_LINES[situation.reason]
+        return SHORT_REASON_LINES[situation.language].get(situation.reason, full)
+    return full
 
 
 def _clean(value: str) -> str:
@@ -87,19 +78,13 @@ def _clean(value: str) -> str:
     return " ".join(value.split())
 
 
-_TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "madam", "sr", "sra", "herr", "frau", "mme"})
 INFORMAL_KINDS = frozenset({DraftKind.PHONE_SCRIPT, DraftKind.LINKEDIN, DraftKind.RECRUITER_NOTE})
 
 
 def first_name(full: str) -> str:
     """The first name to greet someone by informally: "Ms Priya Shah" → "Priya". A title before a single
     name ("Dr. Chen") is kept, since there is no first name to use."""
-    parts = _clean(full).split(" ")
-    if not parts[0]:
-        return ""
-    if parts[0].rstrip(".").lower() in _TITLES:
-        return parts[1] if len(parts) > 2 else " ".join(parts)
-    return parts[0]
+    return _first_name(_clean(full))
 
 
 def to_recruiter(kind: DraftKind, channel: Channel) -> bool:
@@ -110,9 +95,8 @@ def to_recruiter(kind: DraftKind, channel: Channel) -> bool:
 def greeting(situation: Situation, kind: DraftKind, channel: Channel) -> str:
     """The salutation for whoever receives this draft on its channel, without the trailing comma."""
     name = _clean(situation.recruiter if to_recruiter(kind, channel) else situation.contact)
-    if kind in INFORMAL_KINDS or to_recruiter(kind, channel):
-        return f"Hi {first_name(name)}" if name else "Hello"
-    return f"Dear {name}" if name else "Dear hiring team"
+    informal = kind in INFORMAL_KINDS or to_recruiter(kind, channel)
+    return _greeting(situation.language, name, informal=informal)
 
 
 def draft_context(
@@ -121,14 +105,16 @@ def draft_context(
     """The data a template sees; user-typed values are data here, never template source."""
     s = situation
     channel = channel or Channel.EMAIL
-    name = _clean(s.signature.name) or NAME_PLACEHOLDER
+    missing = PLACEHOLDERS[s.language]
+    name = _clean(s.signature.name) or missing.name
     signature = [line for line in (name, _clean(s.signature.email), _clean(s.signature.phone)) if line]
     return {
         "kind": kind.value,
-        "company": _clean(s.company) or COMPANY_PLACEHOLDER,
-        "role": _clean(s.role) or ROLE_PLACEHOLDER,
-        "contact": _clean(s.contact) or CONTACT_PLACEHOLDER,
-        "recruiter": _clean(s.recruiter) or RECRUITER_PLACEHOLDER,
+        "lang": s.language.value,
+        "company": _clean(s.company) or missing.company,
+        "role": _clean(s.role) or missing.role,
+        "contact": _clean(s.contact) or missing.contact,
+        "recruiter": _clean(s.recruiter) or missing.recruiter,
         "name": name,
         "signature": signature,
         "stage": s.stage.value,
@@ -162,9 +148,20 @@ def tidy_body(text: str) -> str:
     return _MULTI_BLANK.sub("\n\n", lines).strip()
 
 
+def template_names(kind: DraftKind, language: Language) -> list[str]:
+    """Where the template for `kind` in `language` is looked up, first match wins.
+
+    `<lang>/<kind>.j2`, then the English `<kind>.j2`: a language can be added or overridden one
+    file at a time. Each name is tried in the operator's folder (COACH_TEMPLATES_DIR) first, then
+    in the shipped templates, so an override of `es/email.j2` changes the Spanish email only.
+    """
+    english = f"{kind.value}.j2"
+    return [english] if language is Language.EN else [f"{language.value}/{english}", english]
+
+
 def _load_shipped(name: str) -> tuple[str, str, Callable[[], bool]] | None:
     """Read a shipped template through importlib.resources, so any working directory works."""
-    resource = files("exit_coach.templates").joinpath(name)
+    resource = files("exit_coach.templates").joinpath(*name.split("/"))
     if not resource.is_file():
         return None
     return resource.read_text(encoding="utf-8"), f"templates/{name}", lambda: True
@@ -191,13 +188,19 @@ class DraftRenderer:
 
     def render(self, spec: DraftSpec, situation: Situation, style: DraftStyle) -> Draft:
         """Fill the template for `spec.kind`; raise `TemplateProblem` if the template is broken."""
-        name = f"{spec.kind.value}.j2"
+        names = template_names(spec.kind, situation.language)
+        name = names[0]
         try:
-            template = self._env.get_template(name)
-            text = template.render(draft_context(situation, style, spec.kind, spec.channel))
+            template = self._env.select_template(names)
+            name = template.name or name
+            # An English fallback is English throughout: its greeting and reason line too.
+            language = situation.language if name == names[0] else Language.EN
+            context = draft_context(replace(situation, language=language), style, spec.kind, spec.channel)
+            text = template.render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateProblem(self._where(name), f"syntax error on line {exc.lineno}: {exc.message}") from exc
-        except jinja2.TemplateNotFound as exc:
+            where = self._where(exc.name or name)
+            raise TemplateProblem(where, f"syntax error on line {exc.lineno}: {exc.message}") from exc
+        except jinja2.TemplateNotFound as exc:  # TemplatesNotFound (none of the names) is one of these
             raise TemplateProblem(self._where(name), "no such template") from exc
         except Exception as exc:  # an override may fail in any way; report it, never a raw traceback
             raise TemplateProblem(self._where(name), f"{type(exc).__name__}: {exc}") from exc
@@ -205,7 +208,7 @@ class DraftRenderer:
             subject, body = "", tidy_body(text)
         else:
             subject, body = split_subject(text)
-        return Draft(kind=spec.kind, channel=spec.channel, subject=subject, body=body)
+        return Draft(kind=spec.kind, channel=spec.channel, subject=subject, body=body, language=language)
 
     def _where(self, name: str) -> str:
         if self._override_dir is not None and (self._override_dir / name).is_file():

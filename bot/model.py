@@ -90,6 +90,7 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.EMAIL: "Email",
     Channel.LINKEDIN: "LinkedIn",
 }
+"""The one spelling of each channel a user sees (never `value.capitalize()`: that says "Linkedin")."""
 
 
 class DraftKind(StrEnum):
@@ -102,11 +103,63 @@ class DraftKind(StrEnum):
     LINKEDIN = "linkedin"
     NEGOTIATION_EMAIL = "negotiation_email"
 
+    @property
+    def label(self) -> str:
+        return DRAFT_KIND_LABELS[self]
+
+
+DRAFT_KIND_LABELS: dict[DraftKind, str] = {
+    DraftKind.EMAIL: "Email",
+    DraftKind.PHONE_SCRIPT: "Call script",
+    DraftKind.FOLLOW_UP_EMAIL: "Email confirming the call",
+    DraftKind.RECRUITER_NOTE: "Note to your recruiter",
+    DraftKind.LINKEDIN: "LinkedIn message",
+    DraftKind.NEGOTIATION_EMAIL: "Email asking to talk it over",
+}
+
 
 class Action(StrEnum):
     NONE = "none"
     WITHDRAW = "withdraw"
     NEGOTIATE = "negotiate"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.NONE: "No action needed",
+    Action.WITHDRAW: "Withdraw",
+    Action.NEGOTIATE: "Negotiate first, then withdraw if it doesn't work out",
+}
+
+
+class Language(StrEnum):
+    """The language a case's drafts are written in: the employer's, chosen by the user."""
+
+    EN = "en"
+    ES = "es"
+    DE = "de"
+    FR = "fr"
+
+    @property
+    def label(self) -> str:
+        return LANGUAGE_LABELS[self]
+
+    @classmethod
+    def from_locale(cls, locale: str | None) -> Language:
+        """The draft language for a platform locale such as "es-ES", "de", "fr_CA"; English otherwise."""
+        code = (locale or "").strip().lower().replace("_", "-").split("-", 1)[0]
+        return next((lang for lang in cls if lang.value == code), cls.EN)
+
+
+LANGUAGE_LABELS: dict[Language, str] = {
+    Language.EN: "English",
+    Language.ES: "Spanish (español)",
+    Language.DE: "German (Deutsch)",
+    Language.FR: "French (français)",
+}
 
 
 class Urgency(StrEnum):
@@ -155,6 +208,8 @@ class Situation:
     signature: Signature = field(default_factory=Signature)
     late_withdrawals_before: int = 0
     """Earlier withdrawals at final/offer/accepted in this user's history."""
+    language: Language = Language.EN
+    """The language the drafts are written in (the employer's)."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +242,8 @@ class Draft:
     channel: Channel
     subject: str
     body: str
+    language: Language = Language.EN
+    """The language it is written in: the case's, or English where that language has no template for the kind."""
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from typing import Protocol
 
 from exit_coach.lint import lint_draft
 from exit_coach.model import (
-    Action,
-    Channel,
+    DRAFT_KIND_LABELS,
     Draft,
     DraftKind,
     DraftSpec,
@@ -25,20 +24,8 @@ from exit_coach.model import (
 )
 from exit_coach.roadmap import default_style, linkedin_fits, plan_for
 
-DRAFT_TITLES: dict[DraftKind, str] = {
-    DraftKind.EMAIL: "Email",
-    DraftKind.PHONE_SCRIPT: "Call script",
-    DraftKind.FOLLOW_UP_EMAIL: "Email confirming the call",
-    DraftKind.RECRUITER_NOTE: "Note to your recruiter",
-    DraftKind.LINKEDIN: "LinkedIn message",
-    DraftKind.NEGOTIATION_EMAIL: "Email asking to talk it over",
-}
-
-_ACTION_HEADLINES: dict[Action, str] = {
-    Action.NONE: "No action needed",
-    Action.WITHDRAW: "Withdraw",
-    Action.NEGOTIATE: "Negotiate first, then withdraw if it doesn't work out",
-}
+DRAFT_TITLES: dict[DraftKind, str] = DRAFT_KIND_LABELS
+"""Kept for importers; the labels live in `exit_coach.model` (`DraftKind.label`)."""
 
 
 class Renderer(Protocol):
@@ -76,7 +63,9 @@ def full_plan(situation: Situation, *, renderer: Renderer, help_url: str | None)
     lint = tuple(
         DraftFinding(draft.kind, finding)
         for draft in drafts
-        for finding in lint_draft(draft, situation.stage, linkedin_fits=linkedin_fits(situation))
+        for finding in lint_draft(
+            draft, situation.stage, lang=draft.language.value, linkedin_fits=linkedin_fits(situation)
+        )
     )
     return FullPlan(situation=situation, plan=plan, drafts=drafts, lint=lint)
 
@@ -103,30 +92,26 @@ def plan_to_json(full: FullPlan) -> dict[str, object]:
 def plan_to_text(full: FullPlan) -> str:
     """The plan as plain text for a terminal: action, channels and why, checklist, drafts, lint, help."""
     plan, s = full.plan, full.situation
-    lines = [f"Plan: {_ACTION_HEADLINES[plan.action]}"]
+    lines = [f"Plan: {plan.action.label}"]
     about = " at ".join(part for part in (s.role, s.company) if part)
     lines.append(f"For: {about} ({s.stage.label.lower()})" if about else f"Stage: {s.stage.label.lower()}")
     if plan.channels:
-        lines.append("Channels: " + " → ".join(_channel_name(c) for c in plan.channels))
+        lines.append("Channels: " + " → ".join(c.label for c in plan.channels))
     lines.append(f"Urgency: {plan.urgency.value}")
     lines += ["", "Why:", *(f"  - {sentence}" for sentence in plan.reasoning)]
     lines += ["", "Checklist:", *(f"  [ ] {item.text}" for item in plan.checklist)]
     for number, draft in enumerate(full.drafts, start=1):
-        lines += ["", f"{number}. {DRAFT_TITLES[draft.kind]} ({_channel_name(draft.channel)})", "-" * 40]
+        lines += ["", f"{number}. {draft.kind.label} ({draft.channel.label})", "-" * 40]
         if draft.subject:
             lines += [f"Subject: {draft.subject}", ""]
         lines.append(draft.body)
     if full.drafts:
         lines += ["", "Draft check:"]
         if full.lint:
-            lines += [f"  - {DRAFT_TITLES[n.draft]}: {n.finding.message} ({n.finding.code})" for n in full.lint]
+            lines += [f"  - {n.draft.label}: {n.finding.message} ({n.finding.code})" for n in full.lint]
         else:
             lines.append("  No problems found.")
     if plan.help is not None:
         lines += ["", f"Talking it through with a coach could help: {plan.help.url}"]
         lines += [f"  - because {reason}" for reason in plan.help.reasons]
     return "\n".join(lines)
-
-
-def _channel_name(channel: Channel) -> str:
-    return {Channel.RECRUITER: "your recruiter", Channel.LINKEDIN: "LinkedIn"}.get(channel, channel.value)

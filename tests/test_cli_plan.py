@@ -78,9 +78,9 @@ def test_acceptance_command_prints_phone_then_email_and_both_drafts(capsys: pyte
     assert main(ACCEPTANCE) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert "Plan: Withdraw" in out and "Channels: phone → email" in out
+    assert "Plan: Withdraw" in out and f"Channels: {Channel.PHONE.label} → {Channel.EMAIL.label}" in out
     assert "[ ] Make the call" in out and "[ ] After the call, send the email that confirms it." in out
-    script, email = out.index("1. Call script (phone)"), out.index("2. Email confirming the call (email)")
+    script, email = out.index("1. Call script (Phone)"), out.index("2. Email confirming the call (Email)")
     assert script < email
     assert "Hi Dana, it's Sam Lee" in out[script:email]
     assert "Subject: Confirming our call: Data Engineer at Acme" in out[email:]
@@ -162,7 +162,7 @@ def test_negotiation_text_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", "--stage", "offer", "--negotiable", "--reason", "compensation", *SIGNED]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Plan: Negotiate first")
-    assert "[ ] Name the one or two deal-breakers" in out and "1. Email asking to talk it over (email)" in out
+    assert "[ ] Name the one or two deal-breakers" in out and "1. Email asking to talk it over (Email)" in out
 
 
 def test_values_are_forgiving_about_case_and_dashes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -300,7 +300,7 @@ def test_real_process_from_another_directory(tmp_path: Path) -> None:
     assert_spec_shape(parsed)
     assert [d["kind"] for d in parsed["drafts"]] == ["phone_script", "follow_up_email"]
     text = run_coach(tmp_path, ACCEPTANCE)
-    assert text.returncode == 0 and "Channels: phone → email" in text.stdout
+    assert text.returncode == 0 and f"Channels: {Channel.PHONE.label} → {Channel.EMAIL.label}" in text.stdout
 
 
 def test_real_process_bad_usage_exits_2_without_traceback(tmp_path: Path) -> None:
@@ -374,3 +374,45 @@ def test_via_recruiter_lets_them_relay_unless_told_otherwise(capsys: pytest.Capt
     assert both["channels"] == ["recruiter", "phone", "email"]
     assert "I'll also contact them myself" in both["drafts"][0]["body"]
     assert "heard from my recruiter" in both["drafts"][1]["body"], "the call doesn't pretend they haven't heard"
+
+
+# --- drafts in the employer's language ----------------------------------------------------------
+
+
+def test_lang_de_gives_german_drafts_with_the_same_structure(capsys: pytest.CaptureFixture[str]) -> None:
+    english = plan_json(capsys, *ACCEPTANCE[1:])
+    german = plan_json(capsys, *ACCEPTANCE[1:], "--lang", "de")
+    assert_spec_shape(german)
+    same = ("action", "channels", "urgency", "checklist", "help", "reasoning")
+    assert {k: german[k] for k in same} == {k: english[k] for k in same}, "only the drafts change language"
+    def kinds(result: dict[str, object]) -> list[tuple[str, str]]:
+        return [(d["kind"], d["channel"]) for d in result["drafts"]]  # type: ignore[attr-defined, index]
+
+    assert kinds(german) == kinds(english)
+    call, email = german["drafts"]
+    assert call["subject"] == "" and "Gesprächsleitfaden: Data Engineer bei Acme" in call["body"]
+    assert email["subject"].startswith("Bestätigung unseres Telefonats")
+    assert email["body"].startswith("Guten Tag Dana Reyes,\n\nvielen Dank")
+    assert "zurück" in email["body"] and "Mit freundlichen Grüßen\nSam Lee" in email["body"]
+    assert german["lint"] == [], "our German drafts pass the German lint"
+
+
+@pytest.mark.parametrize(("lang", "greeting", "sign_off"), [
+    ("es", "Estimado/a Dana Reyes:", "Saludos cordiales,"),
+    ("fr", "Bonjour Dana Reyes,", "Bien cordialement,"),
+    ("en", "Dear Dana Reyes,", "Best regards,"),
+])  # fmt: skip
+def test_every_lang_writes_the_email_in_that_language(
+    lang: str, greeting: str, sign_off: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = plan_json(capsys, "--stage", "interviewing", "--reason", "other_offer", *SIGNED[:4],
+                       "--contact", "Dana Reyes", "--name", "Sam Lee", "--email", "s@example.com", "--lang", lang)
+    (email,) = result["drafts"]
+    assert email["body"].startswith(greeting + "\n") and sign_off in email["body"]
+    assert result["lint"] == []
+
+
+def test_an_unknown_lang_is_one_line_naming_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stage", "screening", "--lang", "it"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--lang" in err and "en, es, de, fr" in err

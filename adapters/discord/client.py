@@ -224,7 +224,8 @@ class CoachClient(discord.Client):
             await interaction.response.defer(ephemeral=True, thinking=True)
             if not in_dm:
                 await self._moved_note(interaction)
-            incoming = translate.command(interaction.user.id, subcommand, interaction.id)
+            locale = getattr(interaction.locale, "value", "") or ""  # discord.Locale, from the payload's "locale"
+            incoming = translate.command(interaction.user.id, subcommand, interaction.id, locale)
             ok = await self.run_event(incoming, Origin(interaction, interaction.user)) is not None
             if in_dm and ok:
                 await interaction.delete_original_response()

@@ -34,7 +34,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from exit_coach.model import Channel, Draft
+from exit_coach.model import Action, Channel, Draft
 
 CONTENT_LIMIT = 2000  # Discord: message content
 LABEL_LIMIT = 80  # Discord: button label
@@ -197,7 +197,7 @@ def checklist_text(items: tuple[ChecklistLine, ...]) -> str:
 
 
 def show_plan(reply: ShowPlan) -> list[Message]:
-    lines = [f"**Plan: {safe(reply.title)}**", f"What to do: {safe(reply.action.replace('_', ' ').capitalize())}"]
+    lines = [f"**Plan: {safe(reply.title)}**", f"What to do: {safe(Action(reply.action).label)}"]
     if reply.channels:
         lines.append("In this order: " + " → ".join(safe(Channel(c).label) for c in reply.channels))
     if reply.reasoning:
@@ -229,8 +229,7 @@ def revision_card(reply: ShowRevision) -> list[Message]:
     message is shortened, and then a warning says the link would send an incomplete draft.
     """
     draft = reply.draft
-    kind = draft.kind.value.replace("_", " ").capitalize()
-    head = f"**Draft {reply.number} (above): {safe(kind)} by {safe(draft.channel.value)}**"
+    head = f"**Draft {reply.number} (above): {safe(draft.kind.label)} ({safe(draft.channel.label)})**"
     if reply.to_hint:
         head += f" · to {safe(reply.to_hint)}"
     lines = [head, *([f"⚠ {safe(f.message)}" for f in reply.findings] or ["✓ No problems found in this draft."])]

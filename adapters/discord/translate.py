@@ -68,14 +68,18 @@ def in_bot_dm(context: int | None, channel_type: int | None) -> bool:
     return channel_type == DM_CHANNEL_TYPE
 
 
-def command(user_id: int | str, subcommand: str | None, interaction_id: int | str) -> Incoming:
-    """`/withdraw [subcommand]` → Start, Start(new=True) or Command(name)."""
+def command(user_id: int | str, subcommand: str | None, interaction_id: int | str, locale: str = "") -> Incoming:
+    """`/withdraw [subcommand]` → Start, Start(new=True) or Command(name).
+
+    `locale` is the interaction's `locale` (the user's client language, e.g. "de" or "es-ES"): a Start
+    carries it, so a new case offers that language first for the drafts.
+    """
     word = (subcommand or "start").strip().lower()
     event: Event
     if word == "start":
-        event = Start()
+        event = Start(locale=locale)
     elif word == "new":
-        event = Start(new=True)
+        event = Start(new=True, locale=locale)
     elif word in GLOBAL_COMMANDS:
         event = Command(word)
     else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
@@ -35,6 +35,7 @@ from exit_coach.adapters.slack.inbox import Entry, Inbox
 from exit_coach.adapters.slack.reminders import ZoneRefresher
 from exit_coach.adapters.slack.webapi import make_client
 from exit_coach.adapters.slack.worker import Worker
+from exit_coach.flow.events import Start
 from exit_coach.service import Coach, UserKey
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class SlackBot:
 
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
+        incoming = self.with_locale(incoming)  # a Start learns the user's locale here, after the ack
         try:  # text typed in a thread answers the case that lives there: the coach resolves it in the step
             with metrics.STEP_SECONDS.labels("slack").time():
                 outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
@@ -124,6 +126,18 @@ class SlackBot:
         except Exception as exc:  # noqa: BLE001 - the click must not vanish: say so, log the code only
             log.error("slack: opening a form failed: %s", error_code(exc))
             self.outbox.note(form.key, form.origin, FORM_FAILED)
+
+    def with_locale(self, incoming: translate.Incoming) -> translate.Incoming:
+        """A Start learns the user's Slack locale (one `users.info` call, after the ack); unchanged on failure."""
+        if not isinstance(incoming.event, Start) or incoming.event.locale:
+            return incoming
+        try:
+            info = self.outbox.client.users_info(user=incoming.key.user, include_locale=True)
+        except Exception as exc:  # noqa: BLE001 - the default language is a nicety, never a failure
+            log.info("slack: users.info failed: %s", error_code(exc))
+            return incoming
+        locale = translate.user_locale(info.data if isinstance(info.data, dict) else {})
+        return replace(incoming, event=replace(incoming.event, locale=locale)) if locale else incoming
 
     def queue(self, key: UserKey, job: Callable[[], None]) -> None:
         self.worker.submit(f"{key.workspace}:{key.user}", job)

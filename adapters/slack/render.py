@@ -35,7 +35,7 @@ from exit_coach.flow.replies import (
     ShowPlan,
     ShowRevision,
 )
-from exit_coach.model import Channel
+from exit_coach.model import Action, Channel
 
 Block = dict[str, Any]
 SECTION_LIMIT = 2900  # Slack: 3000 characters per section text
@@ -179,7 +179,7 @@ def checklist_text(items: tuple[ChecklistLine, ...]) -> str:
 
 def show_plan(reply: ShowPlan) -> Message:
     blocks: list[Block] = [{"type": "header", "text": plain(f"Plan: {reply.title}", 150)}]
-    what = f"What to do: {reply.action.replace('_', ' ').capitalize()}"
+    what = f"What to do: {Action(reply.action).label}"
     if reply.channels:
         what += "\nIn this order: " + " → ".join(Channel(c).label for c in reply.channels)
     blocks += sections(what)
@@ -204,8 +204,7 @@ def copy_message(reply: ShowRevision) -> Message:
 def revision_card(reply: ShowRevision) -> Message:
     """Under the draft: which draft it is, its lint notes, and its actions (and the mail link)."""
     draft = reply.draft
-    kind = draft.kind.value.replace("_", " ").capitalize()
-    head = f"Draft {reply.number} (above): {kind} by {draft.channel.value}"
+    head = f"Draft {reply.number} (above): {draft.kind.label} ({draft.channel.label})"
     if reply.to_hint:
         head += f" · to {reply.to_hint}"
     blocks = sections(head)

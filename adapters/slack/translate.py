@@ -114,6 +114,16 @@ def key_of(team: str, user: str) -> UserKey:
     return UserKey(platform=PLATFORM, workspace=team, user=user)
 
 
+def user_locale(users_info: Mapping[str, Any]) -> str:
+    """The user's locale from a `users.info` answer ("es-ES"); "" when absent.
+
+    Slack includes `user.locale` only when `users.info` is called with `include_locale=true`.
+    """
+    user = users_info.get("user")
+    locale = user.get("locale") if isinstance(user, Mapping) else None
+    return locale[:20] if isinstance(locale, str) else ""
+
+
 def command(body: Body) -> Incoming:
     """`/withdraw [start|new|cases|history|export|forget|faq|help|...]` → Start or Command."""
     text = plain_text(str(body.get("text") or "")).strip()

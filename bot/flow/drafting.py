@@ -31,7 +31,7 @@ from exit_coach.flow.view import (
     show_revision,
 )
 from exit_coach.lint import lint_draft
-from exit_coach.model import Action, Channel, Draft, DraftKind, DraftSpec, DraftStyle, Reason, Stage
+from exit_coach.model import Action, Channel, DraftKind, DraftSpec, DraftStyle, Language, Reason, Stage
 from exit_coach.reminders import (
     CHECKIN_KINDS,
     NEGOTIATION_AGAIN,
@@ -86,18 +86,20 @@ def _new_revision(
     draft = ctx.render(spec, situation, style)
     edited = body is not None
     if body is not None:
-        draft = Draft(kind=draft.kind, channel=draft.channel, subject=draft.subject, body=body)
-    findings = lint_draft(draft, situation.stage, linkedin_fits=linkedin_fits(situation))
+        draft = replace(draft, body=body)
+    findings = lint_draft(
+        draft, situation.stage, lang=draft.language.value, linkedin_fits=linkedin_fits(situation)
+    )
     number = len(case.revisions) + 1
     rev = Revision(number, spec.kind, spec.channel, draft.subject, draft.body, style, findings, edited)
-    what = "edited by you" if edited else spec.kind.value.replace("_", " ")
+    what = "edited by you" if edited else spec.kind.label
     return replace(
         case,
         phase=Phase.DRAFTING,
         question=ScreenRef("rev", number).id,
         style=style,
         revisions=(*case.revisions, rev),
-    ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.value})")
+    ).logged(ctx.stamp, f"Draft {number} ({what}, {spec.channel.label})")
 
 
 def _too_many_revisions(conv: Conversation, case: Case, ctx: Context) -> Step | None:
@@ -152,7 +154,7 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
     assert rev is not None
     spec = DraftSpec(rev.kind, rev.channel)
     toggles = {"shorter": "shorter", "warmer": "warmer", "reason": "include_reason", "door": "door_open"}
-    if value in (*toggles, "edit", "switch") and (refused := _too_many_revisions(conv, case, ctx)):
+    if value in (*toggles, "edit", "switch", "language") and (refused := _too_many_revisions(conv, case, ctx)):
         return refused
     if value in toggles:
         attr = toggles[value]
@@ -162,8 +164,8 @@ def revision_action(conv: Conversation, case: Case, value: str, ctx: Context) ->
         case = replace(case, question=_on("edit", rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
-    if value == "switch":
-        case = replace(case, question=_on("switch", rev))
+    if value in ("switch", "language"):  # each opens its own sub-screen for this revision
+        case = replace(case, question=_on(value, rev))
         conv = _save(conv, case)
         return Step(conv, case_prompt(case, conv, ctx))
     if value == "call_done":
@@ -198,6 +200,16 @@ def switch_channel(conv: Conversation, case: Case, value: str, ctx: Context) -> 
         return _with_revision(conv, replace(case, question=_on("rev", rev)))
     spec = draft_spec_for_channel(channel, negotiate=negotiate)
     return _with_revision(conv, _new_revision(case, conv, ctx, spec))
+
+
+def switch_language(conv: Conversation, case: Case, value: str, ctx: Context) -> Step:
+    """The same draft, same style, in another language; later drafts of the case follow it."""
+    rev = case.latest
+    assert rev is not None
+    if value not in {lang.value for lang in Language} or value == case.language.value:
+        return _with_revision(conv, replace(case, question=_on("rev", rev)))  # "keep", or a stale choice
+    case = replace(case, language=Language(value)).logged(ctx.stamp, f"Drafts now in {Language(value).label}")
+    return _with_revision(conv, _new_revision(case, conv, ctx, DraftSpec(rev.kind, rev.channel), style=rev.style))
 
 
 def submit_edit(conv: Conversation, case: Case, body: str, ctx: Context) -> Step:

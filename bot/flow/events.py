@@ -16,6 +16,8 @@ class Start:
     """Begin or resume: `/withdraw`, `/withdraw start`, `coach chat`. `new=True` always opens a new case."""
 
     new: bool = False
+    locale: str = ""
+    """The user's platform locale when the adapter knows it (Slack `users.info`, Discord `interaction.locale`)."""
 
 
 @dataclass(frozen=True)

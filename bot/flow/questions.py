@@ -15,7 +15,7 @@ from typing import Any
 
 from exit_coach.flow.replies import FormField, Option
 from exit_coach.flow.state import Answers, Case, Profile
-from exit_coach.model import Channel, Reason, Signature, Stage
+from exit_coach.model import Channel, Language, Reason, Signature, Stage
 from exit_coach.roadmap import negotiation_fits
 from exit_coach.text import is_blank, looks_like_email, looks_like_phone, text_problem
 
@@ -198,6 +198,12 @@ def _visa_matters(case: Case, _profile: Profile) -> bool:
     return a.stage in (Stage.OFFER, Stage.ACCEPTED) or relocation_reason
 
 
+def language_options(case: Case) -> tuple[Option, ...]:
+    """The four draft languages, the case's current one (the platform locale's, at first) first."""
+    ordered = (case.language, *(lang for lang in Language if lang is not case.language))
+    return tuple(Option(lang.label, lang.value, "primary" if lang is case.language else "") for lang in ordered)
+
+
 def _choose_money(case: Case, value: str) -> Case:
     return _answer(case, relocation=value in ("relocation", "both"), signing_bonus=value in ("bonus", "both"))
 
@@ -317,6 +323,14 @@ QUESTIONS: tuple[Question, ...] = (
         applies=_withdrawing,
         options=_yes_no,
         choose=lambda c, v: _answer(c, keep_door_open=_yes(v)),
+    ),
+    Question(
+        # the employer's language, not the user's: an expat often writes to them in another one
+        "language",
+        lambda c: f"Which language will you write to {c.company or 'them'} in?",
+        applies=_withdrawing,
+        options=language_options,
+        choose=lambda c, v: replace(c, language=Language(v)),
     ),
     Question(
         "signature",

@@ -60,6 +60,7 @@ SCREENS: dict[str, Screen] = {
         Screen("no_action", Phase.NO_ACTION, view.no_action_choice, choose=drafting.choose_no_action),
         Screen("rev", Phase.DRAFTING, view.latest_revision, choose=drafting.revision_action, per_revision=True),
         Screen("switch", Phase.DRAFTING, view.switch_choice, choose=drafting.switch_channel, per_revision=True),
+        Screen("language", Phase.DRAFTING, view.language_choice, choose=drafting.switch_language, per_revision=True),
         Screen("edit", Phase.DRAFTING, view.edit_form, submit=_submit_edit, per_revision=True),
         Screen("confirm_send", Phase.DRAFTING, view.send_anyway_choice, choose=drafting.confirm_send,
                per_revision=True),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Reason, Signature, Situation, Stage
+from exit_coach.model import Channel, DraftKind, DraftStyle, Finding, Language, Reason, Signature, Situation, Stage
 from exit_coach.reminders import UserClock
 
 
@@ -123,6 +123,8 @@ class Case:
     went_out: tuple[DraftKind, ...] = ()
     """Draft kinds already sent or called, so the sequence never offers one twice."""
     nudges: int = 0
+    language: Language = Language.EN
+    """The language the drafts are written in (the employer's): preset from the platform locale, then asked."""
     withdrawn_before: tuple[str, ...] = ()
     """When earlier withdrawals of this case went out (ISO, UTC), kept when the case is reopened."""
 
@@ -160,6 +162,8 @@ class Profile:
     checkins: bool = False
     """Opt-in: re-entry check-ins after a send, offered once the message is out."""
     welcomed: bool = False
+    locale: str = ""
+    """The user's platform locale ("es-ES", "de"), as the adapter last saw it: the default draft language."""
     clock: UserClock = field(default_factory=UserClock)
     """Time zone, quiet hours and weekends: when reminders may come and how times are shown."""
     last_reminder: str | None = None
@@ -231,4 +235,5 @@ def situation_of(case: Case, conversation: Conversation) -> Situation:
         recruiter=case.recruiter,
         signature=conversation.profile.signature,
         late_withdrawals_before=late_withdrawals(conversation, excluding=case.id),
+        language=case.language,
     )

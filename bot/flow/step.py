@@ -21,6 +21,7 @@ from exit_coach.flow.screens import case_prompt, live_screen, prompt
 from exit_coach.flow.state import MAX_CASES, MAX_OPEN_CASES, Case, Conversation, Phase
 from exit_coach.flow.texts import FOREIGN, STALE, WELCOME
 from exit_coach.flow.view import GLOBAL_PENDING
+from exit_coach.model import Language
 from exit_coach.text import is_blank
 
 MAX_TEXT = 4000
@@ -42,6 +43,8 @@ def _route(state: Conversation, event: Event, ctx: Context) -> Step:
             return _with_prompt(state, ctx, Say(f"I don't know the command {name[:40]!r}. Type `help` for the list."))
         return run_command(state, name, event.arg, ctx)
     if isinstance(event, Start):
+        if event.locale:  # the default draft language for cases opened from now on
+            state = replace(state, profile=replace(state.profile, locale=event.locale[:20]))
         return start(state, ctx, new=event.new)
     if isinstance(event, Choose):
         return _choose(state, event, ctx)
@@ -70,7 +73,8 @@ def open_case(conv: Conversation, ctx: Context) -> Step:
     if sum(c.phase.is_open for c in conv.cases) >= MAX_OPEN_CASES:
         note = Say(f"You have {MAX_OPEN_CASES} open cases. Close or cancel one first (`cases` to pick it).")
         return _with_prompt(conv, ctx, note)
-    case = Case(id=ctx.new_id, created_at=ctx.stamp).logged(ctx.stamp, "Case opened")
+    language = Language.from_locale(conv.profile.locale)
+    case = Case(id=ctx.new_id, created_at=ctx.stamp, language=language).logged(ctx.stamp, "Case opened")
     intro: tuple[Reply, ...] = () if conv.profile.welcomed else (Say(WELCOME),)
     conv = replace(conv.with_case(case), active=case.id, profile=replace(conv.profile, welcomed=True))
     return Step(conv, (*intro, *prompt(conv, ctx)))

@@ -28,7 +28,7 @@ from exit_coach.flow.replies import (
 )
 from exit_coach.flow.state import Case, Conversation, Phase, Revision, ScreenRef, situation_of
 from exit_coach.flow.texts import FAQ, FOREIGN, FORM_CLOSED, RETENTION_CHOICES, SEND_ANYWAY
-from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Plan, Reason, Situation
+from exit_coach.model import Action, Channel, Draft, DraftKind, Finding, Language, Plan, Reason, Situation
 from exit_coach.reminders import shown as local
 from exit_coach.roadmap import plan_for, switch_channels
 
@@ -100,6 +100,8 @@ def revision_actions(case: Case, rev: Revision) -> tuple[Option, ...]:
     actions.append(Option("Edit", "edit"))
     if channels_to_switch_to(case):
         actions.append(Option("Switch channel", "switch"))
+    if not rev.edited:  # a re-render in another language would drop the user's own words too
+        actions.append(Option("Switch language", "language"))
     if rev.kind is DraftKind.PHONE_SCRIPT:
         actions.append(Option("Call done", "call_done", "primary"))
     else:
@@ -228,6 +230,13 @@ def switch_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
     offered = channels_to_switch_to(case)
     options = tuple(Option(c.label, c.value) for c in offered)
     return Ask(case.question or "switch", "Which channel instead?", (*options, Option("Keep as is", "keep")), case.id)
+
+
+def language_choice(case: Case, conv: Conversation, ctx: Context) -> Ask:
+    """Write this draft (and the case's next ones) in another language, or keep it."""
+    others = tuple(Option(lang.label, lang.value) for lang in Language if lang is not case.language)
+    question = f"Which language will you write to {case.company or 'them'} in?"
+    return Ask(case.question or "language", question, (*others, Option("Keep as is", "keep")), case.id)
 
 
 def edit_form(case: Case, conv: Conversation | None = None, ctx: Context | None = None) -> AskForm:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from exit_coach.model import Channel, DraftKind
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -44,6 +46,7 @@ FINAL_WITH_RAPPORT = [
     "no",
     "yes",
     "yes",  # reason: other offer, recruiter, rapport, door
+    "1",  # the employer's language: English, the default
     "Sam Lee",
     "sam@example.com",
     "+1 555 0100",  # signature form
@@ -56,8 +59,8 @@ def test_piped_conversation_reaches_a_phone_script_and_exits_cleanly(tmp_path: P
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in result.stderr
-    assert "Channels: phone → email" in out
-    assert "draft 1: phone script (phone)" in out
+    assert f"Channels: {Channel.PHONE.label} → {Channel.EMAIL.label}" in out
+    assert f"draft 1: {DraftKind.PHONE_SCRIPT.label} ({Channel.PHONE.label})" in out
     assert "Call done" in out
     assert "Bye for now" in out
 
@@ -83,6 +86,7 @@ def test_the_whole_way_to_sent_then_history_and_export(tmp_path: Path) -> None:
         "no",
         "1",
         "no",  # screening, not a fit, not negotiable, no recruiter, email, no door
+        "English",  # the employer's language
         "Sam Lee",
         "sam@example.com",
         "",
@@ -127,14 +131,14 @@ def test_two_users_do_not_see_each_other(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["{{ 7*7 }}", "<!channel>"])
 def test_template_syntax_and_mentions_stay_literal_in_the_terminal(tmp_path: Path, bad: str) -> None:
-    answers = [bad, "Analyst", "", "3", "1", "no", "1", "no", "Sam", "sam@example.com", "", "1"]
+    answers = [bad, "Analyst", "", "3", "1", "no", "1", "no", "1", "Sam", "sam@example.com", "", "1"]
     result = chat(tmp_path, answers)
     assert result.returncode == 0, result.stderr
     assert bad in result.stdout
 
 
 def test_back_on_the_first_line_of_the_edit_form_leaves_it(tmp_path: Path) -> None:
-    answers = ["Acme", "Analyst", "Dana", "3", "2", "no", "no", "1", "no", "Sam Lee", "sam@example.com", "",
+    answers = ["Acme", "Analyst", "Dana", "3", "2", "no", "no", "1", "no", "1", "Sam Lee", "sam@example.com", "",
                "1", "Edit", "back", "status"]
     result = chat(tmp_path, answers)
     assert result.returncode == 0, result.stderr

@@ -89,7 +89,7 @@ class Talk:
         return next(r for r in reversed(self.replies) if isinstance(r, ShowRevision))
 
 
-QUIET_DEFAULTS = {"visa": "no", "relay": "relay"}
+QUIET_DEFAULTS = {"visa": "no", "relay": "relay", "language": "en"}
 """Answers for the questions only some cases get, when a test doesn't care (the article's defaults)."""
 
 

@@ -8,7 +8,7 @@ from exit_coach.flow.state import Phase
 from exit_coach.model import Channel, DraftKind, Reason
 from tests.core.conversation import Talk
 
-BASE = dict(negotiable="no", recruiter="no", main_channel="email", door="no")
+BASE = dict(negotiable="no", recruiter="no", main_channel="email", door="no", language="en")
 
 
 def open_cases(talk: Talk) -> dict[str, str]:

@@ -17,6 +17,7 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "no"),
+        ("language", "en"),
     ],
     Stage.SCREENING: [
         ("stage", "screening"),
@@ -25,6 +26,7 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "yes"),
+        ("language", "en"),
     ],
     Stage.INTERVIEWING: [
         ("stage", "interviewing"),
@@ -33,6 +35,7 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "no"),
+        ("language", "en"),
     ],
     Stage.FINAL: [  # another offer: better terms here change nothing, so it isn't asked
         ("stage", "final"),
@@ -40,6 +43,7 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
         ("recruiter", "no"),
         ("rapport", "yes"),
         ("door", "yes"),
+        ("language", "en"),
     ],
     Stage.OFFER: [
         ("stage", "offer"),
@@ -48,6 +52,7 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
         ("recruiter", "no"),
         ("visa", "no"),
         ("door", "no"),
+        ("language", "en"),
     ],
     Stage.ACCEPTED: [  # never "would you stay for better terms?" once accepted
         ("stage", "accepted"),
@@ -57,6 +62,7 @@ STAGE_PATHS: dict[Stage, list[tuple[str, str]]] = {
         ("money", "both"),
         ("visa", "yes"),
         ("door", "no"),
+        ("language", "en"),
     ],
 }
 EXPECTED_CHANNELS = {
@@ -324,6 +330,7 @@ def test_signature_is_asked_once_and_reused() -> None:
         ("recruiter", "no"),
         ("main_channel", "email"),
         ("door", "no"),
+        ("language", "en"),
     ]:
         assert talk.question == q
         talk.click(v)
@@ -416,7 +423,7 @@ def test_late_withdrawals_count_sends_not_negotiations() -> None:
     talk.start(new=True)
     talk.fill(company="Globex", role="Engineer", contact="Dana Reyes")
     for q, v in [("stage", "offer"), ("reason", "other_offer"), ("recruiter", "no"), ("visa", "no"),
-                 ("door", "no")]:
+                 ("door", "no"), ("language", "en")]:
         assert talk.question == q
         talk.click(v)
     talk.click("draft")

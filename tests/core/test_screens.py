@@ -32,9 +32,11 @@ def test_screen_ids_parse_once_into_named_fields(text: str | None, expected: Scr
 
 
 def test_every_screen_after_the_questions_is_declared_with_a_handler() -> None:
-    assert set(SCREENS) == {"plan", "no_action", "rev", "switch", "edit", "confirm_send", "outcome", "after"}
+    assert set(SCREENS) == {
+        "plan", "no_action", "rev", "switch", "language", "edit", "confirm_send", "outcome", "after"
+    }
     assert all((s.choose is None) != (s.submit is None) for s in SCREENS.values())
-    assert {s.name for s in SCREENS.values() if s.per_revision} == {"rev", "switch", "edit", "confirm_send"}
+    assert {s.name for s in SCREENS.values() if s.per_revision} == {"rev", "switch", "language", "edit", "confirm_send"}
 
 
 def test_a_bad_declaration_fails_at_import(monkeypatch: pytest.MonkeyPatch) -> None:

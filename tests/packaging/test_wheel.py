@@ -33,9 +33,14 @@ def test_the_wheel_has_one_top_level_package(wheel: zipfile.ZipFile) -> None:
 
 
 def test_every_template_ships_inside_the_package(wheel: zipfile.ZipFile) -> None:
-    shipped = {Path(n).name for n in wheel.namelist() if n.startswith("exit_coach/templates/") and n.endswith(".j2")}
-    in_repo = {p.name for p in (ROOT / "templates").glob("*.j2")}
+    """English at the top and every language folder (es/, de/, fr/): the same relative paths as the repo."""
+    prefix = "exit_coach/templates/"
+    shipped = {n.removeprefix(prefix) for n in wheel.namelist() if n.startswith(prefix) and n.endswith(".j2")}
+    in_repo = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*.j2")}
     assert in_repo and shipped == in_repo
+    for lang in ("es", "de", "fr"):
+        assert {f"{lang}/{kind}.j2" for kind in ("email", "phone_script", "follow_up_email", "recruiter_note",
+                                                 "linkedin", "negotiation_email")} <= shipped, lang
 
 
 def test_the_console_script_points_into_the_package(wheel: zipfile.ZipFile) -> None:

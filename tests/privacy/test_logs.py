@@ -29,7 +29,7 @@ SECRETS = (SECRET, BOT_TOKEN, "xoxb-test", DISCORD_TOKEN, ENCRYPTION_KEY)
 DETAILS = {"company": COMPANY, "role": ROLE, "contact": CONTACT}
 SIGNATURE = {"name": NAME, "email": EMAIL, "phone": PHONE}
 CHOICES = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-           "main_channel": "email", "door": "yes"}
+           "main_channel": "email", "door": "yes", "language": "en"}
 
 
 @pytest.fixture

@@ -22,12 +22,12 @@ EDIT = {"body": f"Hello {EVERYONE} {USER} {ROLE} {CHANNEL}, I withdraw my applic
 CASES = {
     "screening_email": (
         {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-         "main_channel": "email", "door": "yes"},
+         "main_channel": "email", "door": "yes", "language": "en"},
         ["warmer", "edit", "sent"],
     ),
     "final_phone": (
         {"stage": "final", "negotiable": "no", "reason": "not_a_fit", "recruiter": "no", "rapport": "yes",
-         "door": "no"},
+         "door": "no", "language": "en"},
         ["call_done", "shorter", "sent"],
     ),
 }
@@ -115,7 +115,8 @@ def test_whole_conversation_from_a_guild_to_sent(run, case: str) -> None:  # noq
         numbers = [int(re.match(r"\*\*Draft (\d+)", d)[1]) for d in drafts]
         assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= len(revision)
         if case == "final_phone":
-            assert "Phone script" in drafts[0] and any("Follow up email" in d for d in drafts[1:])
+            assert DraftKind.PHONE_SCRIPT.label in drafts[0]
+            assert any(DraftKind.FOLLOW_UP_EMAIL.label in d for d in drafts[1:])
         else:
             assert any("mailto:" in d for d in drafts)
         assert any("sent" in t.lower() for t in rig.texts(user)[-3:])

@@ -140,7 +140,7 @@ def test_export_is_sent_as_files_and_forget_removes_the_thread(run) -> None:  # 
 def test_due_reminders_are_posted_to_the_dm(run) -> None:  # noqa: ANN001
     async def scenario(rig: Rig) -> None:
         await to_stage_question(rig)
-        for value in ("screening", "other_offer", "no", "email", "yes"):
+        for value in ("screening", "other_offer", "no", "email", "yes", "en"):
             q = rig.question("111")
             if q.kind == ids.FORM:
                 break

@@ -8,7 +8,7 @@ from tests.adapters.discord.conftest import Rig
 DETAILS = {"company": "Acme", "role": "Data Engineer", "contact": ""}
 SIGNATURE = {"name": "Sam", "email": "sam@example.com", "phone": ""}
 SCREENING = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-             "main_channel": "email", "door": "yes", "plan": "draft"}
+             "main_channel": "email", "door": "yes", "language": "en", "plan": "draft"}
 
 
 async def to_first_draft(rig: Rig, user: str, company: str) -> None:

@@ -10,7 +10,7 @@ from tests.adapters.discord.fake import BOT_USER
 
 USER = "444"
 CHOICES = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-           "main_channel": "email", "door": "yes"}
+           "main_channel": "email", "door": "yes", "language": "en"}
 DETAILS = {"company": "Acme", "role": "Engineer", "contact": "Pat"}
 SIGNATURE = {"name": "Sam", "email": "sam@heretech.io", "phone": ""}
 

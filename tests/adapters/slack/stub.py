@@ -39,6 +39,8 @@ class Call:
 class SlackStub:
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, str] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    """user id -> Slack locale, answered by `users.info` only when asked with include_locale, as Slack does."""
     zones: dict[str, str] = field(default_factory=dict)
     """users.info `tz` per user id (none: the field is missing, as for a bot)."""
     ws_url: str = ""
@@ -134,13 +136,11 @@ class SlackStub:
             "conversations.open": lambda: {"channel": {"id": "D" + str(data.get("users", "X"))}},
             "views.open": lambda: {"view": {"id": f"V{next(self._ts)}", "hash": f"h{time.time_ns()}"}},
             "views.publish": lambda: {"view": {"id": "VHOME"}},
+            "users.info": lambda: {"user": self.user_info(str(data.get("user")), data.get("include_locale"))},
             "apps.connections.open": lambda: {"url": self.ws_url},
             "conversations.history": lambda: {
                 "messages": self._history(str(data.get("channel")))[: int(data.get("limit") or 100)]
             },
-            "users.info": lambda: {"user": {"id": data.get("user"),
-                                            **({"tz": self.zones[data["user"]]} if data.get("user") in self.zones
-                                               else {})}},
             "chat.update": lambda: {"channel": data.get("channel"), "ts": data.get("ts")},
             "chat.getPermalink": lambda: {
                 "channel": data.get("channel"),
@@ -154,6 +154,18 @@ class SlackStub:
         self._record(call)
         return 200, call.response, {}
 
+    def user_info(self, user: str, include_locale: Any) -> dict[str, Any]:
+        """A `users.info` user object in Slack's shape; `locale` only with include_locale=true."""
+        info: dict[str, Any] = {
+            "id": user, "team_id": "T1", "name": user.lower(), "deleted": False, "real_name": f"User {user}",
+            "profile": {"real_name": f"User {user}", "display_name": user.lower(), "team": "T1"},
+            "is_admin": False, "is_owner": False, "is_bot": False, "is_app_user": False, "updated": 1_700_000_000,
+        }
+        if user in self.zones:  # none: the field is missing, as for a bot
+            info["tz"] = self.zones[user]
+        if str(include_locale).lower() in ("1", "true") and user in self.locales:
+            info["locale"] = self.locales[user]
+        return info
     def _history(self, channel: str) -> list[dict[str, Any]]:
         """The channel's messages as conversations.history returns them: newest first, with metadata."""
         out = []

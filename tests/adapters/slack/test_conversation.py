@@ -8,6 +8,7 @@ import re
 import pytest
 
 from exit_coach.adapters.slack import ids
+from exit_coach.model import Channel
 from tests.adapters.slack.conftest import Rig
 
 HOSTILE = "<!channel>"
@@ -64,19 +65,19 @@ def revisions(rig: Rig, user: str) -> list[dict]:
 CASES = {
     "screening": (
         {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-         "main_channel": "email", "door": "yes"},
+         "main_channel": "email", "door": "yes", "language": "en"},
         ["warmer", "edit", "sent"],
         "email",
     ),
     "final_rapport": (
         {"stage": "final", "negotiable": "no", "reason": "not_a_fit", "recruiter": "no", "rapport": "yes",
-         "door": "no"},
+         "door": "no", "language": "en"},
         ["call_done", "shorter", "sent"],
         "phone",
     ),
     "accepted_relocation": (
         {"stage": "accepted", "negotiable": "no", "reason": "relocation_visa", "recruiter": "no", "signed": "yes",
-         "money": "relocation", "visa": "yes", "door": "yes"},
+         "money": "relocation", "visa": "yes", "door": "yes", "language": "en"},
         ["call_done", "sent"],
         "phone",
     ),
@@ -99,7 +100,7 @@ def test_whole_conversation_from_withdraw_to_sent(rig: Rig, stage: str) -> None:
     posted = rig.stub.of("chat.postMessage")
     assert posted and all(c.data["channel"] == "D" + user for c in posted), "nothing goes to the channel"
     plan = next(c for c in posted if (c.data.get("text") or "").startswith("Plan:"))
-    assert first_channel.capitalize() in json_text(plan)
+    assert Channel(first_channel).label in json_text(plan)
     drafts = revisions(rig, user)
     assert len(drafts) >= len(revision)
     roots = {d.get("thread_ts") for d in drafts}

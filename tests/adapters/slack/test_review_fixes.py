@@ -15,7 +15,7 @@ from tests.adapters.slack.test_conversation import walk
 DETAILS = {"company": "Acme", "role": "Data Engineer", "contact": ""}
 SIGNATURE = {"name": "Sam", "email": "sam@example.com", "phone": ""}
 SCREENING = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-             "main_channel": "email", "door": "yes"}
+             "main_channel": "email", "door": "yes", "language": "en"}
 
 
 def click_fill_in(rig: Rig, user: str) -> None:

@@ -12,7 +12,7 @@ from tests.adapters.slack.test_conversation import walk
 USER = "U7"
 DM = "D" + USER
 CHOICES = {"stage": "screening", "negotiable": "no", "reason": "other_offer", "recruiter": "no",
-           "main_channel": "email", "door": "yes"}
+           "main_channel": "email", "door": "yes", "language": "en"}
 FORMS = {"details": {"company": "Acme & <Sons>", "role": "Engineer", "contact": "Pat"},
          "signature": {"name": "Sam", "email": "sam@heretech.io", "phone": ""}}
 

@@ -213,7 +213,8 @@ def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
     bot = manifest.split("    bot:\n", 1)[1].split("settings:", 1)[0]
     scopes = {line.split("#")[0].strip(" -") for line in bot.splitlines() if line.strip().startswith("- ")}
     # conversations.open → im:write; message.im and a reminder retry's conversations.history → im:history;
-    # chat.post* → chat:write; users.info (time zone) → users:read; files_upload_v2 → files:write; views.* need none
+    # chat.post* → chat:write; users.info (time zone, locale) → users:read; files_upload_v2 → files:write;
+    # views.* need none
     assert scopes == {"commands", "chat:write", "im:write", "im:history", "users:read", "files:write"}
 
 
