@@ -21,6 +21,7 @@ class _Api:
     def __init__(self) -> None:
         self.connections = 0
         self.calls: list[str] = []
+        self.posted: list[str] = []
         self.close_after_each = False  # answer, then hang up without saying so (a keep-alive timeout)
         self.drop_next = False  # read the request, then hang up without answering
         self.rate_limit_once = False
@@ -37,9 +38,11 @@ class _Api:
                 pass
 
             def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 method = self.path.removeprefix("/api/")
                 api.calls.append(method)
+                if method == "chat.postMessage":
+                    api.posted.append(raw.decode(errors="replace"))
                 if api.drop_next:
                     api.drop_next = False
                     self.close_connection = True
@@ -90,9 +93,12 @@ def test_a_connection_the_server_closed_is_replaced_and_the_call_still_goes_thro
     api.close_after_each = True
     client = make_client("xoxb-test", base_url=api.root)
     for n in range(3):
-        assert client.chat_postMessage(channel="D1", text=f"hello {n}")["ts"] == f"1.{n + 1}"
-    assert api.calls == ["chat.postMessage"] * 3  # each call arrived once
-    assert api.connections == 3
+        assert client.chat_postMessage(channel="D1", text=f"hello {n}")["ok"]
+    # Each message arrived exactly once. Under load the server may hang up just as a kept connection is
+    # reused: that send is then of unknown outcome, so the post-once client reads the DM back (an extra
+    # call, not an extra post) before sending it again on a fresh connection.
+    assert [sum(f"hello {n}" in body for body in api.posted) for n in range(3)] == [1, 1, 1]
+    assert api.connections >= 3
 
 
 def test_slack_errors_and_rate_limits_behave_as_with_urllib(api: _Api) -> None:
