@@ -168,3 +168,18 @@ def test_a_failed_answer_to_a_dm_is_owned_up_to_once_when_the_dm_takes_posts_aga
         assert sum(WELCOME in t for t in rig.texts("111")) == 0, "the stalled welcome was never posted late"
 
     play(tmp_path, scenario)
+
+
+def test_a_stalled_dm_open_is_bounded_and_told_once_where_the_command_was_used(tmp_path: Path) -> None:
+    async def scenario(rig: Rig) -> None:
+        assert rig.client is not None
+        rig.client.outbox.rest_timeout = STALL_TIMEOUT
+        rig.fake.stall.add(("POST", r"/users/@me/channels"))
+        await rig.slash("111", "start")
+        assert sum(SAVED in t for t in _followups(rig)) == 1, _followups(rig)
+        rig.fake.unstall()
+        await rig.slash("111", "status")
+        assert rig.texts("111") and "New case" in rig.texts("111")[0]
+        assert sum(SAVED in t for t in _followups(rig)) == 1
+
+    play(tmp_path, scenario)
