@@ -28,7 +28,7 @@ from discord.ext import tasks
 from exit_coach.adapters import metrics
 from exit_coach.adapters.discord import components, render, translate
 from exit_coach.adapters.discord.bounded import LRU, UserLocks
-from exit_coach.adapters.discord.deliver import MOVED, SORRY, Origin, Outbox, error_code
+from exit_coach.adapters.discord.deliver import MOVED, REST_ERRORS, SORRY, Origin, Outbox, error_code
 from exit_coach.flow.events import SubmitForm
 from exit_coach.flow.forms import form_problems
 from exit_coach.flow.replies import AskForm, Say
@@ -221,14 +221,14 @@ class CoachClient(discord.Client):
                 await interaction.response.send_message(help_text(), ephemeral=True)
                 return
             in_dm = translate.in_bot_dm(_context(interaction), _channel_type(interaction))
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.outbox.bounded(interaction.response.defer(ephemeral=True, thinking=True))
             if not in_dm:
                 await self._moved_note(interaction)
             locale = getattr(interaction.locale, "value", "") or ""  # discord.Locale, from the payload's "locale"
             incoming = translate.command(interaction.user.id, subcommand, interaction.id, locale)
             ok = await self.run_event(incoming, Origin(interaction, interaction.user)) is not None
             if in_dm and ok:
-                await interaction.delete_original_response()
+                await self.outbox.bounded(interaction.delete_original_response())
         except Exception as exc:  # noqa: BLE001 - log by type and code, never user text
             log.warning("discord: /withdraw failed: %s", error_code(exc))
             log.debug("/withdraw failure", exc_info=True)
@@ -244,9 +244,9 @@ class CoachClient(discord.Client):
         try:
             dm = await self.outbox.dm_channel(key, interaction.user)
             text = f"{MOVED} Open it: {dm_link(getattr(dm, 'id', 0))}"
-        except discord.HTTPException:
+        except REST_ERRORS:
             text = MOVED  # deliver() tells the user why the DM can't be used
-        await interaction.edit_original_response(content=text)
+        await self.outbox.bounded(interaction.edit_original_response(content=text))
 
     async def on_coach_component(self, interaction: discord.Interaction) -> None:
         """A click on one of our buttons or selects (from `components.CoachItem`).
@@ -259,9 +259,9 @@ class CoachClient(discord.Client):
             if isinstance(got, translate.OpenForm):
                 await self._open_form(interaction, got)
             elif got is None:
-                await interaction.response.defer()
+                await self.outbox.bounded(interaction.response.defer())
             else:
-                await interaction.response.defer()
+                await self.outbox.bounded(interaction.response.defer())
                 outcome = await self.run_event(got, await self._origin(interaction))
                 if outcome is not None and outcome.changed:
                     await self._collapse(interaction, clicked_label(interaction))
@@ -292,7 +292,7 @@ class CoachClient(discord.Client):
                 await interaction.response.send_message(render.refused(labels, problems), view=fill or
                                                         discord.utils.MISSING, ephemeral=True)
                 return
-            await interaction.response.defer()
+            await self.outbox.bounded(interaction.response.defer())
             outcome = await self.run_event(got, await self._origin(interaction))
             refused_before = self._typed.pop(typed_key)
             if outcome is not None and outcome.changed and interaction.message is not None:
@@ -353,8 +353,9 @@ class CoachClient(discord.Client):
     async def _collapse(self, interaction: discord.Interaction, record: str) -> None:
         """The answered question's message becomes "✓ <answer>" without buttons; a failure only leaves them."""
         try:
-            await interaction.edit_original_response(content=render.answered(record or "Answered"), view=None)
-        except discord.HTTPException as exc:
+            await self.outbox.bounded(
+                interaction.edit_original_response(content=render.answered(record or "Answered"), view=None))
+        except REST_ERRORS as exc:
             log.warning("discord: collapsing an answered question failed: %s", error_code(exc))
 
     async def _origin(self, interaction: discord.Interaction) -> Origin:
@@ -362,7 +363,7 @@ class CoachClient(discord.Client):
         key = translate.key_of(interaction.user.id)
         try:
             dm = await self.outbox.dm_channel(key, interaction.user)
-        except discord.HTTPException as exc:
+        except REST_ERRORS as exc:
             log.warning("discord: opening a DM failed: %s", error_code(exc))
             return Origin(interaction, interaction.user, ephemeral=True)
         own = getattr(dm, "id", None) == interaction.channel_id

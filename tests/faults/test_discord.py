@@ -5,6 +5,7 @@ so Discord answers the retry with the message it already made; the fake honours 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from tests.adapters.discord import fake as fake_module
-from tests.adapters.discord.conftest import Rig, play
+from tests.adapters.discord.conftest import Rig, play, until
 from tests.adapters.discord.fake import BOT_USER, Call, FakeDiscord
 
 WELCOME = "Hi, I'm Exit Coach"
@@ -111,5 +112,74 @@ def test_a_429_with_retry_after_is_waited_out_and_shown_once(tmp_path: Path,
         assert limited["n"] == 0, "the rate limit was injected"
         assert sum(WELCOME in t for t in texts) == 1
         assert not any("didn't take my answer" in t for t in texts)
+
+    play(tmp_path, scenario)
+
+
+# ---- "nothing at all": Discord accepts a request and never answers (discord.py sets no timeout of its own)
+
+STALL_TIMEOUT = 0.5  # the Outbox's bound on one REST call, shortened for the test (20 s in service)
+SAVED = "didn't take my answer"
+MISSED = "didn't take my last answer"
+
+
+def _followups(rig: Rig) -> list[str]:
+    return [c.body.get("content") or "" for c in rig.fake.of("POST", r"/webhooks/\d+/[^/]+") if c.status == 200]
+
+
+def test_a_stalled_post_is_bounded_tells_the_user_once_and_blocks_no_one_else(tmp_path: Path) -> None:
+    async def scenario(rig: Rig) -> None:
+        assert rig.client is not None
+        rig.client.outbox.rest_timeout = STALL_TIMEOUT
+        stalled = ("POST", rf"/channels/{rig.fake.dm_channel('111')}/messages")
+        rig.fake.stall.add(stalled)
+        slash = asyncio.create_task(rig.slash("111", "start"))
+        await until(lambda: any(c.status == 0 for c in rig.fake.of(*stalled)), what="111's post to stall")
+        await rig.dm("222", "start")  # another user is served while 111's post hangs
+        assert any(WELCOME in t for t in rig.texts("222"))
+        assert not slash.done(), "222 was answered before 111's stalled post timed out"
+        await slash  # bounded: finishes after the timeout, not after aiohttp's five minutes
+        assert sum(SAVED in t for t in _followups(rig)) == 1, _followups(rig)
+        assert rig.texts("111") == []
+        rig.fake.unstall()  # the API answers again: the bot carries on by itself
+        await rig.dm("111", "status")
+        texts = rig.texts("111")
+        assert "New case" in texts[0], f"the case the stalled /withdraw opened was not kept: {texts}"
+        assert not any(MISSED in t for t in texts), "the slash command was told already"
+        assert sum(SAVED in t for t in _followups(rig)) == 1
+
+    play(tmp_path, scenario)
+
+
+def test_a_failed_answer_to_a_dm_is_owned_up_to_once_when_the_dm_takes_posts_again(tmp_path: Path) -> None:
+    async def scenario(rig: Rig) -> None:
+        assert rig.client is not None
+        rig.client.outbox.rest_timeout = STALL_TIMEOUT
+        rig.fake.stall.add(("POST", rf"/channels/{rig.fake.dm_channel('111')}/messages"))
+        await rig.dm("111", "start")  # the welcome stalls: nowhere to say so yet
+        assert rig.texts("111") == []
+        rig.fake.unstall()
+        await rig.dm("111", "status")
+        texts = rig.texts("111")
+        assert MISSED in texts[0] and len(texts) > 1, texts
+        assert "Type `status`" in texts[0]
+        await rig.dm("111", "status")
+        assert sum(MISSED in t for t in rig.texts("111")) == 1, "told once, not on every reply"
+        assert sum(WELCOME in t for t in rig.texts("111")) == 0, "the stalled welcome was never posted late"
+
+    play(tmp_path, scenario)
+
+
+def test_a_stalled_dm_open_is_bounded_and_told_once_where_the_command_was_used(tmp_path: Path) -> None:
+    async def scenario(rig: Rig) -> None:
+        assert rig.client is not None
+        rig.client.outbox.rest_timeout = STALL_TIMEOUT
+        rig.fake.stall.add(("POST", r"/users/@me/channels"))
+        await rig.slash("111", "start")
+        assert sum(SAVED in t for t in _followups(rig)) == 1, _followups(rig)
+        rig.fake.unstall()
+        await rig.slash("111", "status")
+        assert rig.texts("111") and "New case" in rig.texts("111")[0]
+        assert sum(SAVED in t for t in _followups(rig)) == 1
 
     play(tmp_path, scenario)

@@ -11,6 +11,7 @@ callbacks return `{"interaction": {...}}`. Tests push gateway events with
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -51,12 +52,18 @@ class Call:
         return json.dumps(self.body, ensure_ascii=False)
 
 
+STALL_AT_MOST = 10.0  # a stalled call is answered 503 after this long, so a test that forgets it still ends
+
+
 class FakeDiscord:
-    """REST + gateway; `fail[(method, path regex)] = (status, code, message)` makes matching calls fail."""
+    """REST + gateway; `fail[(method, path regex)] = (status, code, message)` makes matching calls fail;
+    `stall.add((method, path regex))` makes them accepted and never answered (until `unstall()` or stop)."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.fail: dict[tuple[str, str], tuple[int, int, str]] = {}
+        self.stall: set[tuple[str, str]] = set()
+        self._unstalled = asyncio.Event()
         self.dm_of: dict[str, str] = {}
         self._ids = count(1_100_000_000_000_000_000)
         self._seq = count(1)
@@ -78,7 +85,14 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
+    def unstall(self) -> None:
+        """The API answers again: calls stalled so far get a 503, later ones are answered normally."""
+        self.stall.clear()
+        self._unstalled.set()
+        self._unstalled = asyncio.Event()
+
     async def stop(self) -> None:
+        self.unstall()
         if self._ws is not None:
             await self._ws.close()
         if self.runner is not None:
@@ -144,6 +158,12 @@ class FakeDiscord:
         body, files = await _read_body(request)
         call = Call(request.method, path, dict(request.query), body, files)
         self.calls.append(call)
+        if any(method == request.method and re.fullmatch(pattern, path) for method, pattern in self.stall):
+            call.status = 0  # accepted, never answered: nothing is made
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._unstalled.wait(), STALL_AT_MOST)
+            call.status = 503
+            return _json({"code": 0, "message": "stalled"}, 503)
         for (method, pattern), (status, code, text) in self.fail.items():
             if method == request.method and re.fullmatch(pattern, path):
                 call.status = status
