@@ -78,9 +78,9 @@ REASON_LINES: dict[Language, dict[Reason, str]] = {
     },
     Language.FR: {
         Reason.OTHER_OFFER: "J'ai accepté une autre proposition.",
-        Reason.NOT_A_FIT: "J'ai conclu que le poste ne correspond pas à mes objectifs.",
-        Reason.COMPENSATION: "La rémunération globale ne répond pas à mes besoins actuels.",
-        Reason.PERSONAL: "Pour des raisons personnelles, le calendrier ne me convient plus.",
+        Reason.NOT_A_FIT: "Le poste ne correspond pas pleinement à mes objectifs professionnels.",
+        Reason.COMPENSATION: "La rémunération proposée n'est pas à la hauteur de mes attentes.",
+        Reason.PERSONAL: "Pour des raisons personnelles, le moment n'est plus opportun pour moi.",
         Reason.RELOCATION_VISA: (
             "Mon calendrier de déménagement et de visa n'est plus compatible avec la date de prise de poste."
         ),
@@ -96,7 +96,7 @@ SHORT_REASON_LINES: dict[Language, dict[Reason, str]] = {
         Reason.RELOCATION_VISA: "My relocation and visa timeline no longer fits.",
     },
     Language.ES: {
-        Reason.NOT_A_FIT: "El puesto no encaja conmigo.",
+        Reason.NOT_A_FIT: "El puesto no encaja con lo que busco.",
         Reason.COMPENSATION: "Las condiciones no se ajustan a lo que necesito.",
         Reason.PERSONAL: "Mis circunstancias personales han cambiado.",
         Reason.RELOCATION_VISA: "Mis plazos de traslado y de visado ya no lo permiten.",
@@ -109,9 +109,9 @@ SHORT_REASON_LINES: dict[Language, dict[Reason, str]] = {
     },
     Language.FR: {
         Reason.NOT_A_FIT: "Le poste ne me correspond pas.",
-        Reason.COMPENSATION: "La rémunération ne répond pas à mes besoins.",
+        Reason.COMPENSATION: "La rémunération n'est pas à la hauteur de mes attentes.",
         Reason.PERSONAL: "Ma situation personnelle a changé.",
-        Reason.RELOCATION_VISA: "Mon calendrier de déménagement et de visa ne convient plus.",
+        Reason.RELOCATION_VISA: "Mon calendrier de déménagement et de visa ne le permet plus.",
     },
 }
 """The same reasons in fewer words, for the "Shorter" revision (missing ones use the full line)."""
@@ -144,8 +144,17 @@ def first_name(full: str) -> str:
     return parts[0]
 
 
+def surname(full: str) -> str:
+    """The last word of a name that starts with a title ("Frau Anna Weber" → "Weber"); the name otherwise."""
+    return full.split(" ")[-1] if title_of(full) else full
+
+
 def greeting(lang: Language, name: str, *, informal: bool) -> str:
-    """The salutation for `name` (already on one line; "" when unknown), without closing punctuation."""
+    """The salutation for `name` (already on one line; "" when unknown), without closing punctuation.
+
+    A title typed with the name (in any of our languages) is written the way this language writes it, with
+    the surname: "Frau Anna Weber" is "Estimada Sra. Weber" in Spanish and "Bonjour Madame Weber" in French.
+    """
     title = title_of(name)
     if lang is Language.ES:
         if informal:
@@ -153,18 +162,20 @@ def greeting(lang: Language, name: str, *, informal: bool) -> str:
         if not name:
             return "Estimado equipo de selección"
         if title in _FEMININE:
-            return f"Estimada {name}"
-        return f"Estimado {name}" if title in _MASCULINE else f"Estimado/a {name}"
+            return f"Estimada Sra. {surname(name)}"
+        return f"Estimado Sr. {surname(name)}" if title in _MASCULINE else f"Estimado/a {name}"
     if lang is Language.DE:
         if informal:
             return f"Hallo {name}" if name else "Guten Tag"
         if not name:
             return "Sehr geehrte Damen und Herren"
-        if title == "frau":
-            return f"Sehr geehrte {name}"
-        return f"Sehr geehrter {name}" if title == "herr" else f"Guten Tag {name}"
+        if title in _FEMININE:
+            return f"Sehr geehrte Frau {surname(name)}"
+        return f"Sehr geehrter Herr {surname(name)}" if title in _MASCULINE else f"Guten Tag {name}"
     if lang is Language.FR:
         if informal:
+            if title in _FEMININE or title in _MASCULINE:
+                return f"Bonjour {'Madame' if title in _FEMININE else 'Monsieur'} {surname(name)}"
             return f"Bonjour {first_name(name)}" if name else "Bonjour"
         if not name:
             return "Madame, Monsieur"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from exit_coach import drafts as drafts_module
+from exit_coach.draft_words import greeting
 from exit_coach.drafts import PLACEHOLDER_RE, DraftRenderer, template_names
 from exit_coach.lint import lint_draft, word_limit
 from exit_coach.model import (
@@ -274,3 +275,21 @@ def test_every_stage_and_reason_with_visa_and_repayment_passes_its_lint(language
             continue  # never planned there
         draft = render(kind, situation(language, stage, reason=reason, tell_employer_too=True), style)
         assert own_lint(draft, language) == [], (kind, stage, reason, style, draft.body)
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "informal", "expected"),
+    [
+        (Language.ES, "Frau Anna Weber", False, "Estimada Sra. Weber"),
+        (Language.ES, "Mr John Smith", False, "Estimado Sr. Smith"),
+        (Language.DE, "Ms Anna Weber", False, "Sehr geehrte Frau Weber"),
+        (Language.DE, "Sr. Juan Pérez", False, "Sehr geehrter Herr Pérez"),
+        (Language.FR, "Mme Claire Dupont", True, "Bonjour Madame Dupont"),
+        (Language.FR, "Mr John Smith", True, "Bonjour Monsieur Smith"),
+    ],
+)
+def test_a_title_typed_in_any_language_is_written_the_drafts_way_with_the_surname(
+    lang: Language, name: str, informal: bool, expected: str
+) -> None:
+    # a fluent reviewer's finding: "Estimada Frau Anna Weber" mixes two languages' conventions
+    assert greeting(lang, name, informal=informal) == expected
