@@ -67,8 +67,8 @@ REASON_LINES: dict[Language, dict[Reason, str]] = {
         **_NO_REASON,
     },
     Language.DE: {
-        Reason.OTHER_OFFER: "Ich habe mich für ein anderes Angebot entschieden.",
-        Reason.NOT_A_FIT: "Ich bin zu dem Schluss gekommen, dass die Stelle nicht zu meinen Zielen passt.",
+        Reason.OTHER_OFFER: "Ich habe mich für eine andere Stelle entschieden.",
+        Reason.NOT_A_FIT: "Die Stelle passt nicht zu meinen beruflichen Zielen.",
         Reason.COMPENSATION: "Das Gesamtpaket entspricht derzeit nicht meinen Vorstellungen.",
         Reason.PERSONAL: "Aus persönlichen Gründen ist der Zeitpunkt für mich nicht mehr der richtige.",
         Reason.RELOCATION_VISA: (
@@ -103,7 +103,7 @@ SHORT_REASON_LINES: dict[Language, dict[Reason, str]] = {
     },
     Language.DE: {
         Reason.NOT_A_FIT: "Die Stelle passt nicht zu mir.",
-        Reason.COMPENSATION: "Das Paket entspricht nicht meinen Vorstellungen.",
+        Reason.COMPENSATION: "Das Gesamtpaket entspricht nicht meinen Vorstellungen.",
         Reason.PERSONAL: "Meine persönliche Situation hat sich geändert.",
         Reason.RELOCATION_VISA: "Mein Zeitplan für Umzug und Visum hat sich verschoben.",
     },
@@ -166,6 +166,8 @@ def greeting(lang: Language, name: str, *, informal: bool) -> str:
         return f"Estimado Sr. {surname(name)}" if title in _MASCULINE else f"Estimado/a {name}"
     if lang is Language.DE:
         if informal:
+            if title in _FEMININE or title in _MASCULINE:  # with a title Germans drop the first name
+                return f"Guten Tag {'Frau' if title in _FEMININE else 'Herr'} {surname(name)}"
             return f"Hallo {name}" if name else "Guten Tag"
         if not name:
             return "Sehr geehrte Damen und Herren"

@@ -284,6 +284,7 @@ def test_every_stage_and_reason_with_visa_and_repayment_passes_its_lint(language
         (Language.ES, "Mr John Smith", False, "Estimado Sr. Smith"),
         (Language.DE, "Ms Anna Weber", False, "Sehr geehrte Frau Weber"),
         (Language.DE, "Sr. Juan Pérez", False, "Sehr geehrter Herr Pérez"),
+        (Language.DE, "Frau Anna Weber", True, "Guten Tag Frau Weber"),
         (Language.FR, "Mme Claire Dupont", True, "Bonjour Madame Dupont"),
         (Language.FR, "Mr John Smith", True, "Bonjour Monsieur Smith"),
     ],
