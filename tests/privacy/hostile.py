@@ -41,8 +41,20 @@ UNICODE = (
     "\ud83d", "a\udc00b", "𝕬𝖈𝖒𝖊", "ｆｕｌｌｗｉｄｔｈ", "İstanbul ı", "ß" * 10, "\u0627\u0644\u0633\u0644\u0627\u0645",
 )
 LONG = ("x" * 121, "x" * 1000, "y" * 4001, "word " * 900, "a" * 20_000)
+# header and mail-link injection (a subject or address that smuggles a Bcc), look-alikes, and joiners
+# hidden inside otherwise normal names
+HEADERS = (
+    "Withdrawal\r\nBcc: boss@corp.example", "Subject%0d%0aBcc:%20boss@corp.example",
+    "a@b.example?bcc=boss@corp.example",
+    "sam@example.com&body=I quit", "mailto:boss@corp.example", "=HYPERLINK(\"http://x.example\")", "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+)
+LOOKALIKE = (
+    "Аcme", "Acme\u200dCorp", "S\u200bam Lee", "Mia\u00a0Chen", "Acme\u2063", "ＡＣＭＥ", "Acme\u202fGmbH",
+    "\u061cAcme",
+)
 
-BASES: tuple[str, ...] = (*MENTIONS, *INVISIBLE, *CONTROL, *INJECTION, *UNICODE, *LONG)
+BASES: tuple[str, ...] = (*MENTIONS, *INVISIBLE, *CONTROL, *INJECTION, *UNICODE, *LONG, *HEADERS, *LOOKALIKE)
 TEXTS: tuple[str, ...] = tuple(dict.fromkeys((*BASES, *(f"Acme {b}" for b in BASES if len(b) < 200))))
 """Every hostile text, alone and after a visible word; no duplicates."""
 
