@@ -1,9 +1,8 @@
 """The store: the engine, transactions, versioned saves, processed events, reminders and upgrades.
 
-This module owns every conversation with the database: the engine factory for
-any SQLAlchemy URL (SQLite gets WAL, a busy timeout, foreign keys and `BEGIN
-IMMEDIATE`; PostgreSQL gets `SELECT ... FOR UPDATE` on the user row), the
-optimistic version check on save, the processed event ids, the reminder rows,
+This module owns every conversation with the database (the engine itself is
+made by `exit_coach.store_engine`; PostgreSQL gets `SELECT ... FOR UPDATE` on
+the user row): the optimistic version check on save, the processed event ids, the reminder rows,
 and `upgrade()`, which runs the migrations of `exit_coach.schema`. The tables live in
 `exit_coach.schema`, the hot path's SQL in `exit_coach.store_sql`. It does not decide anything
 about a conversation (`exit_coach.flow`) nor run a step (`exit_coach.service`); it loads and
@@ -18,18 +17,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, or_, select, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Connection, delete, func, inspect, select, update
 
 from exit_coach.codec import decode_case, decode_profile, encode_case, encode_profile
 from exit_coach.crypto import Cipher
-from exit_coach.files import private_database_file
 from exit_coach.flow.state import Case, Conversation, Profile
 from exit_coach.schema import (
     CASE,
@@ -41,124 +35,16 @@ from exit_coach.schema import (
     SCHEMA_VERSION,
     THREAD,
     USER,
-    as_utc,
     utc,
 )
+from exit_coach.store_engine import READ_ONLY, make_engine, transaction_deadline
 from exit_coach.store_faults import WATCHDOG, Conflict, fault_kind
+from exit_coach.store_reminders import ReminderRows
+from exit_coach.store_rows import DueReminder, Loaded, UserKey
 from exit_coach.store_sql import HOT, Rows, read_datetime, sqlite_param
 
-__all__ = ["Conflict", "Store", "Tx", "UserKey", "fault_kind", "make_engine", "open_store"]
+__all__ = ["Conflict", "DueReminder", "Loaded", "Store", "Tx", "UserKey", "fault_kind", "make_engine", "open_store"]
 
-READ_ONLY = "coach_read_only"
-"""Execution option marking a connection's transaction as read-only (see `Store.reading`)."""
-
-
-@dataclass(frozen=True)
-class UserKey:
-    """A user's identity: platform, workspace ("" when there is none) and user id."""
-
-    platform: str
-    workspace: str
-    user: str
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A conversation as loaded, with what the versioned save needs."""
-
-    user_pk: int
-    version: int
-    conversation: Conversation
-    case_versions: dict[str, int]
-    profile_json: str
-    created_at: datetime
-    saved_at: datetime | None = None
-    """When this version was saved (the user row's updated_at): cases saved later are what changed since."""
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    id: int
-    key: UserKey
-    case_id: str
-    kind: str
-    due_at: datetime
-
-
-# ---- engine ------------------------------------------------------------------------------------
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite files get their folder, WAL and `BEGIN IMMEDIATE`.
-
-    Every wait is bounded (`config.db_timeouts`): PostgreSQL gets a connect timeout, a statement and a
-    lock timeout (server side, via `options`) and TCP keepalives with a user timeout (a partition is
-    noticed within seconds, not hours); SQLite's busy timeout bounds a wait for another process's lock;
-    a pool checkout waits at most as long as a statement.
-    """
-    from exit_coach.config import db_timeouts
-
-    connect_s, statement_s = db_timeouts()
-    parsed = make_url(url)
-    # hide_parameters: SQL parameters (personal values when no key is set) never reach a log line or an error
-    if parsed.get_backend_name() != "sqlite":
-        connect_args: dict[str, Any] = {}
-        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
-            wanted = {
-                "connect_timeout": max(1, round(connect_s)),
-                "options": f"-c statement_timeout={round(statement_s * 1000)} "
-                           f"-c lock_timeout={round(statement_s * 1000)} "
-                           "-c idle_in_transaction_session_timeout=60000",
-                "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
-                "tcp_user_timeout": round((connect_s + statement_s) * 1000),
-            }
-            if "options" in parsed.query:  # keep the URL's own options (a search_path, say) and add ours
-                wanted["options"] = f"{parsed.query['options']} {wanted['options']}"
-                parsed = parsed.difference_update_query(["options"])
-            connect_args = {k: v for k, v in wanted.items() if k not in parsed.query}  # the URL wins
-        # no pre-ping: a dead pooled connection fails its step, which is retried once on a fresh one
-        # (a disconnect invalidates the whole pool), instead of a round trip before every step
-        return create_engine(
-            parsed, pool_timeout=statement_s, connect_args=connect_args, hide_parameters=True
-        )
-    database = parsed.database or ""
-    memory = database in ("", ":memory:") or "mode=memory" in url
-    if not memory and not database.startswith("file:"):
-        private_database_file(Path(database).expanduser())
-    options: dict[str, Any] = {"connect_args": {"timeout": connect_s, "check_same_thread": False}}
-    if memory:
-        options["poolclass"] = StaticPool
-    else:
-        # every checkout ends in our own COMMIT or ROLLBACK (engine.begin()), so no extra reset is needed
-        options.update(pool_size=8, max_overflow=8, pool_reset_on_return=None, pool_timeout=statement_s)
-    engine = create_engine(parsed, hide_parameters=True, **options)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SQLAlchemy's pysqlite recipe)
-        cursor = dbapi_connection.cursor()
-        busy = f"busy_timeout={round(statement_s * 1000)}"
-        # secure_delete: deleted and overwritten rows are zeroed in the file, not left in free space
-        for pragma in ("journal_mode=WAL", busy, "foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # a step takes the write lock up front (no lock-upgrade deadlocks); a read takes none, and under
-        # WAL it never waits for a writer. Straight to the driver: this runs on every step.
-        read_only = conn.get_execution_options().get(READ_ONLY, False)
-        driver: Any = conn.connection.driver_connection
-        driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _transaction_deadline() -> float:
-    from exit_coach.config import db_timeouts
-
-    connect_s, statement_s = db_timeouts()
-    return connect_s + statement_s + 1.0
 
 
 # ---- the store ---------------------------------------------------------------------------------
@@ -173,7 +59,7 @@ class Store:
         """Seals the personal columns (profile, case state, company, role); a no-op without a key."""
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self.deadline = _transaction_deadline()
+        self.deadline = transaction_deadline()
         """Seconds a PostgreSQL transaction may take before its connection is cut (see `store_faults`)."""
         # SQLite has one writer per file: queue this process's writers on a lock instead of busy-sleeping.
         self._write_lock: threading.Lock | None = threading.Lock() if self.is_sqlite else None
@@ -346,7 +232,7 @@ class Store:
 _USER_COLS = (USER.c.pk, USER.c.version, USER.c.profile_json, USER.c.active, USER.c.pending, USER.c.created_at)
 
 
-class Tx:
+class Tx(ReminderRows):
     """The operations available inside one transaction."""
 
     def __init__(self, store: Store, conn: Connection, *, read_only: bool = False) -> None:
@@ -547,149 +433,6 @@ class Tx:
 
     # reminders
 
-    def add_reminder(self, user_pk: int, case_id: str, kind: str, due: datetime) -> None:
-        self.conn.execute(
-            REMINDER.insert().values(user_pk=user_pk, case_id=case_id, kind=kind, due_at=utc(due), tries=0)
-        )
-
-    def cancel_reminders(
-        self, user_pk: int, case_id: str, kinds: tuple[str, ...] = (), *, keep: int | None = None
-    ) -> int:
-        """Delete the case's undelivered reminders (of `kinds`, or all); delivered ones stay as history.
-
-        `keep` spares one row: the reminder being delivered right now, whose own step may reschedule its kind.
-        """
-        where = [
-            REMINDER.c.user_pk == user_pk,
-            REMINDER.c.case_id == case_id,
-            REMINDER.c.delivered_at.is_(None),
-            REMINDER.c.failed_at.is_(None),
-        ]
-        if kinds:
-            where.append(REMINDER.c.kind.in_(list(kinds)))
-        if keep is not None:
-            where.append(REMINDER.c.id != keep)
-        return int(self.conn.execute(delete(REMINDER).where(*where)).rowcount)
-
-    def due_reminders(
-        self,
-        now: datetime,
-        limit: int,
-        *,
-        platform: str | None = None,
-        key: UserKey | None = None,
-        skip: set[int] | None = None,
-    ) -> list[DueReminder]:
-        """Reminders due by `now` that nobody holds a live lease on, oldest first; one platform's or user's.
-
-        `skip`: ids this caller already tried (lost to another worker, or moved out of quiet hours)."""
-        stamp = utc(now)
-        where = [
-            REMINDER.c.delivered_at.is_(None),
-            REMINDER.c.failed_at.is_(None),
-            REMINDER.c.due_at <= stamp,
-            or_(REMINDER.c.lease_until.is_(None), REMINDER.c.lease_until <= stamp),
-        ]
-        if platform is not None:
-            where.append(USER.c.platform == platform)
-        if key is not None:
-            where.extend(_key_where(key))
-        if skip:
-            where.append(REMINDER.c.id.not_in(sorted(skip)))
-        rows = self.conn.execute(
-            select(
-                REMINDER.c.id,
-                USER.c.platform,
-                USER.c.workspace,
-                USER.c.user_id,
-                REMINDER.c.case_id,
-                REMINDER.c.kind,
-                REMINDER.c.due_at,
-            )
-            .join(USER, USER.c.pk == REMINDER.c.user_pk)
-            .where(*where)
-            .order_by(REMINDER.c.due_at, REMINDER.c.id)
-            .limit(limit)
-        ).all()
-        return [DueReminder(int(r[0]), UserKey(r[1], r[2], r[3]), r[4], r[5], as_utc(r[6]) or now) for r in rows]
-
-    def lease_reminder(self, reminder_id: int, *, by: str, now: datetime, until: datetime) -> int | None:
-        """Take the lease on one due reminder; its attempt number, or None when it is taken, done or gone.
-
-        The conditional UPDATE is the claim: two workers racing for one row can't both match it.
-        """
-        stamp = utc(now)
-        result = self.conn.execute(
-            update(REMINDER)
-            .where(
-                REMINDER.c.id == reminder_id,
-                REMINDER.c.delivered_at.is_(None),
-                REMINDER.c.failed_at.is_(None),
-                REMINDER.c.due_at <= stamp,
-                or_(REMINDER.c.lease_until.is_(None), REMINDER.c.lease_until <= stamp),
-            )
-            .values(lease_until=utc(until), claimed_by=by, tries=REMINDER.c.tries + 1)
-        )
-        if result.rowcount != 1:
-            return None
-        return int(self.conn.execute(select(REMINDER.c.tries).where(REMINDER.c.id == reminder_id)).scalar() or 1)
-
-    def defer_reminder(self, reminder_id: int, due: datetime) -> None:
-        """Move a reminder that came due in the user's quiet hours to their next allowed minute."""
-        self.conn.execute(
-            update(REMINDER).where(REMINDER.c.id == reminder_id, REMINDER.c.delivered_at.is_(None))
-            .values(due_at=utc(due))
-        )
-
-    def mark_delivered(self, reminder_id: int, *, now: datetime, note: str | None = None) -> bool:
-        """The platform accepted it (or there was nothing to say): done for good. False when it already was."""
-        result = self.conn.execute(
-            update(REMINDER)
-            .where(REMINDER.c.id == reminder_id, REMINDER.c.delivered_at.is_(None))
-            .values(delivered_at=utc(now), lease_until=None, last_error=note)
-        )
-        return result.rowcount == 1
-
-    def mark_failed(self, reminder_id: int, reason: str, *, now: datetime, permanent: bool, max_tries: int) -> bool:
-        """Record a failed post. It stays leased until the lease runs out (then it is due again), unless
-        `permanent` or out of tries: then it is given up with the reason. True when it was given up."""
-        row = self.conn.execute(
-            select(REMINDER.c.tries, REMINDER.c.delivered_at).where(REMINDER.c.id == reminder_id)
-        ).first()
-        if row is None or row[1] is not None:
-            return False
-        give_up = permanent or int(row[0] or 0) >= max_tries
-        values: dict[str, Any] = {"last_error": reason[:200]}
-        if give_up:
-            values.update(failed_at=utc(now), lease_until=None)
-        self.conn.execute(update(REMINDER).where(REMINDER.c.id == reminder_id).values(**values))
-        return give_up
-
-    def reminders(self, user_pk: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            select(
-                REMINDER.c.case_id,
-                REMINDER.c.kind,
-                REMINDER.c.due_at,
-                REMINDER.c.delivered_at,
-                REMINDER.c.failed_at,
-                REMINDER.c.last_error,
-            )
-            .where(REMINDER.c.user_pk == user_pk)
-            .order_by(REMINDER.c.due_at, REMINDER.c.id)
-        ).all()
-        return [
-            {
-                "case_id": r[0],
-                "kind": r[1],
-                "due_at": _iso(r[2]),
-                "delivered_at": _iso(r[3]),
-                "failed_at": _iso(r[4]),
-                "failure": r[5] if r[4] is not None else None,
-            }
-            for r in rows
-        ]
-
     def every_conversation(self) -> Iterator[Conversation]:
         """Every user's conversation, one at a time (for aggregate statistics; no keys leave with them)."""
         users = self.conn.execute(select(USER.c.pk, USER.c.profile_json).order_by(USER.c.pk)).all()
@@ -703,15 +446,6 @@ class Tx:
     def threads(self, user_pk: int) -> list[dict[str, str]]:
         rows = self._hot("threads", {"k_pk": user_pk}).rows
         return [{"case_id": r[0], "ref": r[1]} for r in rows]
-
-
-def _key_where(key: UserKey) -> tuple[Any, ...]:
-    return (USER.c.platform == key.platform, USER.c.workspace == key.workspace, USER.c.user_id == key.user)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    value = as_utc(moment)
-    return None if value is None else value.isoformat(timespec="seconds")
 
 
 def dumps(data: Any) -> str:
