@@ -49,6 +49,13 @@ Body = dict[str, Any]
 __all__ = ["SlackBot", "build_app", "make_client"]
 
 
+def with_locale(incoming: translate.Incoming, locale: str) -> translate.Incoming:
+    """`incoming` (a Start) with the user's platform locale, when there is one."""
+    if not locale or not isinstance(incoming.event, Start):
+        return incoming
+    return replace(incoming, event=replace(incoming.event, locale=locale))
+
+
 @dataclass
 class SlackBot:
     """The Bolt app and what runs behind it; `close()` finishes queued work."""
@@ -96,7 +103,9 @@ class SlackBot:
 
     def handle(self, incoming: translate.Incoming) -> None:
         """One event through the coach, then its replies to Slack (runs on a worker thread)."""
-        incoming = self.with_locale(incoming)  # a Start learns the user's locale here, after the ack
+        profile = self.profile_for_start(incoming)  # after the ack; also gives the time zone below
+        if profile is not None:
+            incoming = with_locale(incoming, translate.user_locale({"user": profile}))
         try:  # text typed in a thread answers the case that lives there: the coach resolves it in the step
             with metrics.STEP_SECONDS.labels("slack").time():
                 outcome = self.coach.handle(incoming.key, incoming.event, event_id=incoming.event_id,
@@ -107,7 +116,7 @@ class SlackBot:
             self.outbox.note(incoming.key, incoming.origin, SORRY)
             return
         if self.zones is not None:
-            self.zones.maybe_refresh(incoming.key)  # before the replies: the next times shown use it
+            self.zones.maybe_refresh(incoming.key, known=profile)  # before the replies: the next times use it
         if outcome.duplicate:
             return
         if incoming.origin.kind == "command":
@@ -127,17 +136,18 @@ class SlackBot:
             log.error("slack: opening a form failed: %s", error_code(exc))
             self.outbox.note(form.key, form.origin, FORM_FAILED)
 
-    def with_locale(self, incoming: translate.Incoming) -> translate.Incoming:
-        """A Start learns the user's Slack locale (one `users.info` call, after the ack); unchanged on failure."""
+    def profile_for_start(self, incoming: translate.Incoming) -> dict[str, Any] | None:
+        """For a Start without a locale, the user's Slack profile (one `users.info` call with the locale, which
+        also carries the time zone); None otherwise or on failure."""
         if not isinstance(incoming.event, Start) or incoming.event.locale:
-            return incoming
+            return None
         try:
             info = self.outbox.client.users_info(user=incoming.key.user, include_locale=True)
         except Exception as exc:  # noqa: BLE001 - the default language is a nicety, never a failure
             log.info("slack: users.info failed: %s", error_code(exc))
-            return incoming
-        locale = translate.user_locale(info.data if isinstance(info.data, dict) else {})
-        return replace(incoming, event=replace(incoming.event, locale=locale)) if locale else incoming
+            return None
+        user = info.data.get("user") if isinstance(info.data, dict) else None
+        return user if isinstance(user, dict) else None
 
     def queue(self, key: UserKey, job: Callable[[], None]) -> None:
         self.worker.submit(f"{key.workspace}:{key.user}", job)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -110,8 +110,11 @@ class ZoneRefresher:
         self._checked: dict[UserKey, float] = {}
         self._lock = threading.Lock()
 
-    def maybe_refresh(self, key: UserKey) -> bool:
-        """Refresh `key`'s zone unless it was checked recently; True when it changed. Never raises."""
+    def maybe_refresh(self, key: UserKey, *, known: Mapping[str, Any] | None = None) -> bool:
+        """Refresh `key`'s zone unless it was checked recently; True when it changed. Never raises.
+
+        `known` is a `users.info` user the caller already read (a Start reads it for the locale): it is used
+        instead of asking Slack again."""
         now = self.clock()
         with self._lock:
             last = self._checked.get(key)
@@ -120,10 +123,12 @@ class ZoneRefresher:
             self._checked[key] = now
             if len(self._checked) > 50_000:
                 self._checked.pop(next(iter(self._checked)))
-        try:
-            user = self.client.users_info(user=key.user).get("user") or {}
-        except Exception as exc:  # noqa: BLE001 - a missing zone must never stop a conversation
-            log.warning("slack: users.info failed: %s", error_code(exc))
-            return False
+        user: Mapping[str, Any] | None = known
+        if user is None:
+            try:
+                user = self.client.users_info(user=key.user).get("user") or {}
+            except Exception as exc:  # noqa: BLE001 - a missing zone must never stop a conversation
+                log.warning("slack: users.info failed: %s", error_code(exc))
+                return False
         tz = user.get("tz")
         return bool(tz) and self.coach.set_time_zone(key, str(tz))

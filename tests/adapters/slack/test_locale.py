@@ -42,3 +42,12 @@ def test_a_failing_users_info_leaves_english_as_the_default(rig: Rig) -> None:
     walk(rig, "U8", choices=CHOICES, forms=FORMS, revision=[], stop="language")
     _, elements = rig.current("U8")
     assert elements[0]["text"]["text"] == Language.EN.label
+
+
+def test_a_start_reads_the_profile_once_for_both_the_locale_and_the_time_zone(rig: Rig) -> None:
+    rig.stub.locales["U9"] = "de-DE"
+    rig.stub.zones["U9"] = "Europe/Berlin"
+    rig.command("U9", "", channel="D9")
+    assert len(rig.stub.of("users.info")) == 1, "one call serves the language and the clock"
+    profile = rig.coach.export(rig.coach_key("U9"))["profile"]
+    assert profile["clock"]["tz"] == "Europe/Berlin" and profile["locale"].startswith("de")
