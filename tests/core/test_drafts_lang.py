@@ -14,7 +14,6 @@ from exit_coach.draft_words import greeting
 from exit_coach.drafts import PLACEHOLDER_RE, DraftRenderer, template_names
 from exit_coach.lint import lint_draft, word_limit
 from exit_coach.model import (
-    Channel,
     Draft,
     DraftKind,
     DraftSpec,
@@ -25,23 +24,12 @@ from exit_coach.model import (
     Situation,
     Stage,
 )
+from tests.core.test_drafts import CHANNEL, STYLES  # the kind → channel table and every style, shared
 
 RENDERER = DraftRenderer()
 TEMPLATES = Path(drafts_module.__file__).resolve().parent.parent / "templates"
 SIGNATURE = Signature(name="Alex Kim", email="alex@example.org", phone="+34 612 345 678")
 OTHER_LANGUAGES = [Language.ES, Language.DE, Language.FR]
-CHANNEL = {
-    DraftKind.EMAIL: Channel.EMAIL,
-    DraftKind.FOLLOW_UP_EMAIL: Channel.EMAIL,
-    DraftKind.RECRUITER_NOTE: Channel.RECRUITER,
-    DraftKind.PHONE_SCRIPT: Channel.PHONE,
-    DraftKind.LINKEDIN: Channel.LINKEDIN,
-    DraftKind.NEGOTIATION_EMAIL: Channel.EMAIL,
-}
-STYLES = [
-    DraftStyle(shorter=a, warmer=b, door_open=c, include_reason=d)
-    for a, b, c, d in itertools.product(*[(False, True)] * 4)
-]
 STAGES = [stage for stage in Stage if stage is not Stage.NO_RESPONSE]
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 """Words counted the way `coach lint` counts them for its too_long check."""
