@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from exit_coach.config import DEFAULT_RETENTION_DAYS
 from exit_coach.drafts import DraftRenderer
@@ -52,6 +52,7 @@ from exit_coach.store_faults import db_errors
 from exit_coach.upkeep import Purged, purge
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 ATTEMPTS = 5
 LEASE_ROUNDS = 5
@@ -218,6 +219,20 @@ class Coach:
                   type(getattr(failure, "orig", None) or failure).__name__, key.platform, event_id)
         return Outcome((Say(FAULT_REPLIES[kind]),))
 
+    def _in_transaction(self, work: Callable[[Tx], _T], *, otherwise: _T) -> _T:
+        """`work` in one transaction, retried on a database fault as often as a step would be; `otherwise`
+        once given up (the fault is logged by kind only)."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.store.transaction() as tx:
+                    return work(tx)
+            except db_errors() as exc:
+                if attempt >= RETRIES.get(fault_kind(exc), 1):
+                    log.error("database fault: %s; giving up for now", fault_kind(exc))
+                    break
+                self._count_retry(exc, attempt)
+        return otherwise
+
     def _count_retry(self, exc: BaseException, attempt: int) -> None:
         reason = _retry_reason(exc)
         with self._retries_lock:
@@ -324,16 +339,7 @@ class Coach:
         return leased
 
     def _lease(self, reminder: DueReminder) -> Delivery | None:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                with self.store.transaction() as tx:
-                    return self._lease_once(tx, reminder)
-            except db_errors() as exc:
-                if attempt >= RETRIES.get(fault_kind(exc), 1):
-                    log.error("database fault: %s; giving up for now", fault_kind(exc))
-                    break
-                self._count_retry(exc, attempt)
-        return None
+        return self._in_transaction(lambda tx: self._lease_once(tx, reminder), otherwise=None)
 
     def _lease_once(self, tx: Tx, reminder: DueReminder) -> Delivery | None:
         now = self.clock()
@@ -427,25 +433,19 @@ class Coach:
         zone = valid_zone(tz)
         if zone is None:
             return False
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                with self.store.transaction() as tx:
-                    loaded = tx.load(key, now=self.clock(), create=False)
-                    if loaded is None:
-                        return False
-                    profile = loaded.conversation.profile
-                    if profile.clock.tz_source == "user" or profile.clock.tz == zone:
-                        return False
-                    clock = replace(profile.clock, tz=zone, tz_source="platform")
-                    conv = replace(loaded.conversation, profile=replace(profile, clock=clock))
-                    tx.save(loaded, conv, now=self.clock())
-                    return True
-            except db_errors() as exc:
-                if attempt >= RETRIES.get(fault_kind(exc), 1):
-                    log.error("database fault: %s; giving up for now", fault_kind(exc))
-                    break
-                self._count_retry(exc, attempt)
-        return False
+
+        def record(tx: Tx) -> bool:
+            loaded = tx.load(key, now=self.clock(), create=False)
+            if loaded is None:
+                return False
+            profile = loaded.conversation.profile
+            if profile.clock.tz_source == "user" or profile.clock.tz == zone:
+                return False
+            clock = replace(profile.clock, tz=zone, tz_source="platform")
+            tx.save(loaded, replace(loaded.conversation, profile=replace(profile, clock=clock)), now=self.clock())
+            return True
+
+        return self._in_transaction(record, otherwise=False)
 
     def purge_if_due(self) -> Purged | None:
         """The retention purge, at most once a day per process (the bots call this every minute); None when
