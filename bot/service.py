@@ -118,8 +118,6 @@ class Delivery:
     replies: tuple[Reply, ...]
     due_at: datetime
     """When it came due: no earlier attempt can have posted it before this."""
-    threads: dict[str, str] = field(default_factory=dict)
-    """Where each case the replies speak about lives on the platform, as in `Outcome.threads`."""
 
     @property
     def idempotency_key(self) -> str:
@@ -365,9 +363,6 @@ class Coach:
         if not result.replies:
             tx.mark_delivered(reminder.id, now=now, note="nothing to say")
             return None
-        threads = {}
-        if reminder.key.platform != "console":  # the terminal has no threads
-            threads = {row["case_id"]: row["ref"] for row in tx.threads(loaded.user_pk)}
         return Delivery(
             reminder.id,
             reminder.key,
@@ -376,7 +371,6 @@ class Coach:
             attempt,
             result.replies,
             reminder.due_at,
-            threads,
         )
 
     def delivered(self, delivery: Delivery) -> bool:
